@@ -1,0 +1,35 @@
+"""Typed errors of the library. The CLI turns each into one line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ReadError(LedgerError):
+    """A file could not be turned into the intermediate form (empty, binary, wrong format, unsafe, no text layer)."""
+
+
+class UnknownLayoutError(LedgerError):
+    """The document was read but matches none of the known publication layouts."""
+
+
+class ParseError(LedgerError):
+    """A known layout was recognised but the document could not be parsed into a snapshot."""
+
+
+class ValueParseError(LedgerError):
+    """An indicator value (指标值) could not be normalised."""
+
+
+class NotFoundError(LedgerError):
+    """A reference (snapshot id, hash prefix, DEPARTMENT@YEAR) matched nothing."""
+
+
+class AmbiguousRefError(LedgerError):
+    """A reference matched several snapshots; the message lists the candidates."""
+
+
+class IntegrityError(LedgerError):
+    """The ledger failed verification: a hash does not match or the chain is broken."""
