@@ -108,7 +108,9 @@ class Accounts(Model):
     basic_expenditure: Decimal | None = None  # 基本支出
     project_expenditure: Decimal | None = None  # 项目支出
     income_lines: list[Line] = Field(default_factory=list)  # 收支总表, income side
-    expenditure_lines: list[Line] = Field(default_factory=list)  # 收支总表, expenditure side (by function category)
+    expenditure_lines: list[Line] = Field(
+        default_factory=list
+    )  # 收支总表, expenditure side (by function category)
     function_lines: list[FunctionLine] = Field(default_factory=list)
     fiscal_function_lines: list[FunctionLine] = Field(default_factory=list)  # 一般公共预算财政拨款支出表
     economic_lines: list[EconomicLine] = Field(default_factory=list)

@@ -1,0 +1,11 @@
+"""Each module here adds its commands to the app; this is the one place that lists them."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.commands import core
+
+
+def register(app: typer.Typer) -> None:
+    core.register(app)

@@ -1,0 +1,175 @@
+"""The ledger core commands: ingest, snapshots, show, log, verify, digest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.context import open_ledger
+from cli.output import Format, error, print_json, print_table
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Publication files (text, DOCX, XLSX, PDF, HTML).", exists=True)
+    ],
+) -> None:
+    """Store publications and record a snapshot of each (same bytes twice: nothing new)."""
+    from ledger.ingest import ingest_paths
+
+    with open_ledger(ctx) as ledger:
+        outcomes = ingest_paths(ledger, _expand(paths))
+    failed = 0
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            failed += 1
+            error(f"{outcome.name}: {outcome.error}")
+            continue
+        detail = f" ({outcome.warnings} warnings)" if outcome.warnings else ""
+        typer.echo(f"{outcome.status:<17} {outcome.name} -> {outcome.ref}{detail}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Directories stand for the files in them (sorted, hidden files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith("."))
+        else:
+            files.append(path)
+    return files
+
+
+def snapshots(
+    ctx: typer.Context,
+    department: Annotated[str | None, typer.Option(help="Department name, alias or part of one.")] = None,
+    year: Annotated[int | None, typer.Option(help="Fiscal year.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Document kind, e.g. department-targets.")] = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """List snapshots (the newest parse of each publication)."""
+    from ledger import store
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        rows = store.list_snapshots(session, department=department, year=year, kind=kind)
+        records = [
+            {
+                "id": row.id,
+                "department": store.department_name(session, row.department_id),
+                "fiscal_year": row.fiscal_year,
+                "document_kind": row.document_kind,
+                "revision": row.revision,
+                "content_hash": row.content_hash,
+                "parser": f"{row.parser_name}/{row.parser_version}",
+                "recorded_at": row.recorded_at,
+            }
+            for row in rows
+        ]
+    if output is Format.json:
+        print_json(records)
+        return
+    print_table(
+        None,
+        ["id", "department", "year", "kind", "rev", "hash", "recorded"],
+        [
+            [
+                r["id"],
+                r["department"],
+                r["fiscal_year"],
+                r["document_kind"],
+                r["revision"],
+                str(r["content_hash"])[:12],
+                str(r["recorded_at"])[:19],
+            ]
+            for r in records
+        ],
+    )
+
+
+def show(
+    ctx: typer.Context,
+    ref: Annotated[
+        str, typer.Argument(help="Snapshot id, hash prefix (8+ hex) or DEPARTMENT@YEAR[rN][/KIND].")
+    ],
+    output: FormatOption = Format.table,
+) -> None:
+    """Print one snapshot: as the canonical JSON contract (--format json) or as a summary."""
+    from ledger import store
+    from ledger.summary import summarise
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        row = store.resolve_ref(session, ref)
+        snapshot = store.load_snapshot(row)
+        title = f"{store.describe(session, row)}  #{row.id}  {row.content_hash[:12]}"
+    if output is Format.json:
+        print_json(snapshot)
+        return
+    print_table(title, ["field", "value"], summarise(snapshot))
+
+
+def log(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Show the last N events.")] = 50,
+    event_type: Annotated[str | None, typer.Option("--type", help="Only events of this type.")] = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Show the event log (newest last)."""
+    from ledger import events
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        rows = events.list_events(session, event_type=event_type)[-limit:] if limit > 0 else []
+    if output is Format.json:
+        print_json([e.__dict__ for e in rows])
+        return
+    print_table(
+        None,
+        ["seq", "time", "type", "subject", "hash"],
+        [[e.seq, e.created_at[:19], e.type, e.subject, e.hash[:12]] for e in rows],
+    )
+
+
+def verify(
+    ctx: typer.Context,
+    digest: Annotated[
+        str | None, typer.Option("--digest", help="An earlier SEQ:HASH the ledger must still extend.")
+    ] = None,
+) -> None:
+    """Recompute every hash (events, snapshots, publications); name the first row that does not match."""
+    from ledger.verify import Digest, verify_or_raise
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        try:
+            expected = Digest.parse(digest) if digest else None
+        except ValueError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from None
+        report = verify_or_raise(session, expected=expected)
+    head = f", head {report.head}" if report.head else ""
+    extends = f", extends {digest}" if digest else ""
+    typer.echo(
+        f"ok: {report.events} events, {report.snapshots} snapshots, {report.publications} publications verified{head}{extends}"
+    )
+
+
+def digest(ctx: typer.Context) -> None:
+    """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it."""
+    from ledger.verify import digest as head_digest
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        head = head_digest(session)
+    if head is None:
+        error("the ledger is empty: no events yet")
+        raise typer.Exit(1)
+    typer.echo(str(head))
+
+
+def register(app: typer.Typer) -> None:
+    for command in (ingest, snapshots, show, log, verify, digest):
+        app.command()(command)

@@ -1,0 +1,43 @@
+"""What every command shares: opening the ledger named by ``--db`` and turning library errors into one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+
+from cli.output import error
+
+if TYPE_CHECKING:
+    from ledger.store import Ledger
+
+
+@contextmanager
+def open_ledger(ctx: typer.Context) -> Iterator[Ledger]:
+    """The ledger for this command (one per command), closed afterwards; errors become one line and exit 1."""
+    with user_errors():
+        from ledger.store import Ledger
+
+        ledger = Ledger((ctx.obj or {}).get("db"))
+        try:
+            yield ledger
+        finally:
+            ledger.close()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    from sqlalchemy.exc import OperationalError
+
+    from ledger.errors import LedgerError
+
+    try:
+        yield
+    except LedgerError as exc:
+        error(str(exc))
+        raise typer.Exit(1) from None
+    except OperationalError as exc:
+        error(f"database error: {exc.orig}")
+        raise typer.Exit(1) from None

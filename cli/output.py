@@ -1,0 +1,42 @@
+"""Output helpers of the CLI: JSON, rich tables with correct CJK widths, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ledger.canonical import to_jsonable
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def console() -> Console:
+    # soft_wrap=False and an explicit width keep output stable when stdout is not a terminal (pipes, CliRunner).
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    console().print(table)
+
+
+def error(message: str) -> None:
+    """One line on stderr: ``ledger: error: …``."""
+    sys.stderr.write(f"ledger: error: {' '.join(message.split())}\n")

@@ -1,0 +1,136 @@
+"""Database connection, transactions and schema migrations, for SQLite (embedded default) and PostgreSQL.
+
+Writers serialise: on SQLite a write transaction starts with ``BEGIN IMMEDIATE`` (a deferred transaction that reads
+then writes fails at once under concurrency, busy timeout or not); on PostgreSQL it takes a transaction-scoped
+advisory lock, so the event chain is appended by one writer at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlmodel import Session
+
+DEFAULT_URL = "sqlite:///ledger.db"
+#: Arbitrary constant naming the ledger's writer lock on PostgreSQL (pg_advisory_xact_lock).
+PG_WRITER_LOCK = 0x1ED6E5
+SQLITE_BUSY_TIMEOUT_S = 60
+_WRITE = "ledger_write"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` value, else ``LEDGER_DB``, else ``./ledger.db``. A bare path means an SQLite file."""
+    value = db or os.environ.get("LEDGER_DB") or DEFAULT_URL
+    if "://" not in value:
+        return f"sqlite:///{value}"
+    if value.startswith("postgresql://"):
+        return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+    return value
+
+
+def create_ledger_engine(url: str) -> Engine:
+    """An engine set up for the ledger: WAL and busy timeout on SQLite; explicit BEGIN handling for writers."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling is switched off so that BEGIN is ours to emit (SQLAlchemy's documented
+    # recipe); writers then say BEGIN IMMEDIATE and take the write lock before their first read.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = "IMMEDIATE" if connection.get_execution_options().get(_WRITE) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction: commits on success, rolls back on any exception. Writers are serialised."""
+    with engine.connect().execution_options(**{_WRITE: True}) as connection:
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITER_LOCK})
+            with Session(bind=connection) as session:
+                yield session
+                session.flush()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A read-only session (one consistent snapshot of the database on both engines)."""
+    with engine.connect() as connection:
+        with connection.begin():
+            with Session(bind=connection) as session:
+                yield session
+
+
+def alembic_config(url: str) -> Config:
+    migrations = Path(__file__).resolve().parent.parent / "migrations"
+    config = Config()
+    config.set_main_option("script_location", str(migrations))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision(url: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` inside one serialised write transaction (safe with concurrent starters)."""
+    _run_migration(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    _run_migration(engine, lambda config: command.downgrade(config, revision))
+
+
+def _run_migration(engine: Engine, action: Any) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    with engine.connect().execution_options(**{_WRITE: True}) as connection:
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITER_LOCK})
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            action(config)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade to head when the database is behind (a new ledger file needs no set-up step)."""
+    head = head_revision(engine.url.render_as_string(hide_password=False))
+    with engine.connect() as connection:
+        if current_revision(connection) == head:
+            return
+    upgrade(engine)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ledger schema. Every schema change is a reviewed migration here."""

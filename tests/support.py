@@ -1,0 +1,68 @@
+"""Test helpers. ``KeyValueLayout`` is a deliberately tiny layout for the store's own tests: it lets them make any
+number of distinct publications (departments, years, revisions) without depending on the real parsers, which have
+tests of their own against the seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from ledger.document import Document
+from ledger.errors import ParseError
+from ledger.layouts import registry
+from ledger.model import Department, Project, Snapshot
+
+
+class KeyValueLayout:
+    name = "test-key-value"
+    version = "1"
+    looks_for = "a first line 'TEST-PUBLICATION'"
+
+    def detect(self, document: Document) -> int:
+        return 100 if document.text().startswith("TEST-PUBLICATION") else 0
+
+    def parse(self, document: Document) -> Snapshot:
+        fields: dict[str, str] = {}
+        projects: list[Project] = []
+        for line in document.text().splitlines()[1:]:
+            key, _, value = line.partition(":")
+            if key == "project":
+                name, _, amount = value.strip().partition(",")
+                projects.append(Project(name=name.strip(), amount=Decimal(amount.strip())))
+            else:
+                fields[key.strip()] = value.strip()
+        if "department" not in fields or "year" not in fields:
+            raise ParseError("test publication without department or year")
+        return Snapshot(
+            department=Department(name=fields["department"], code=fields.get("code")),
+            fiscal_year=int(fields["year"]),
+            document_kind=fields.get("kind", "department-targets"),
+            projects=projects,
+        )
+
+
+def publication(
+    department: str = "测试市人力资源和社会保障局",
+    year: int = 2024,
+    *projects: tuple[str, str],
+    kind: str | None = None,
+    note: str = "",
+) -> bytes:
+    lines = ["TEST-PUBLICATION", f"department: {department}", f"year: {year}"]
+    if kind:
+        lines.append(f"kind: {kind}")
+    lines += [f"project: {name}, {amount}" for name, amount in projects]
+    if note:
+        lines.append(f"note: {note}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@contextmanager
+def key_value_layout() -> Iterator[None]:
+    layout = KeyValueLayout()
+    registry.LAYOUTS.insert(0, layout)
+    try:
+        yield
+    finally:
+        registry.LAYOUTS.remove(layout)

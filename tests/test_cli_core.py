@@ -1,0 +1,106 @@
+"""The core commands through typer's CliRunner: exit codes and exact output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.support import key_value_layout, publication
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Iterator[dict[str, Path]]:
+    paths = {
+        "r1": tmp_path / "r1.txt",
+        "r2": tmp_path / "r2.txt",
+        "bad": tmp_path / "bad.txt",
+    }
+    paths["r1"].write_bytes(publication("甲局", 2024, ("培训经费", "12.50")))
+    paths["r2"].write_bytes(publication("甲局", 2024, ("培训经费", "13")))
+    paths["bad"].write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with key_value_layout():
+        yield paths
+
+
+def ledger(db: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ingest_prints_one_line_per_publication(tmp_path: Path, files: dict[str, Path]) -> None:
+    db = tmp_path / "l.db"
+    code, out, err = ledger(db, "ingest", str(files["r1"]), str(files["r2"]), str(files["r1"]))
+    assert code == 0, err
+    assert out == (
+        "recorded          r1.txt -> 甲局@2024r1/department-targets\n"
+        "recorded          r2.txt -> 甲局@2024r2/department-targets\n"
+        "unchanged         r1.txt -> 甲局@2024r1/department-targets\n"
+    )
+
+
+def test_bad_file_is_one_line_error_and_the_good_ones_still_land(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    db = tmp_path / "l.db"
+    code, out, err = ledger(db, "ingest", str(files["bad"]), str(files["r1"]))
+    assert code == 1
+    assert err == "ledger: error: bad.txt: binary data, not text\n"
+    assert out == "recorded          r1.txt -> 甲局@2024r1/department-targets\n"
+    code, out, _ = ledger(db, "log", "--format", "json")
+    assert [e["type"] for e in json.loads(out)] == [
+        "publication-received",
+        "parse-failed",
+        "publication-received",
+        "snapshot-recorded",
+    ]
+
+
+def test_show_json_is_the_canonical_contract(tmp_path: Path, files: dict[str, Path]) -> None:
+    db = tmp_path / "l.db"
+    ledger(db, "ingest", str(files["r1"]), str(files["r2"]))
+    code, out, _ = ledger(db, "show", "甲局@2024r1", "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["schema"] == "ledger.snapshot/1"
+    assert shown["department"] == {"name": "甲局", "code": None}
+    assert shown["projects"][0]["amount"] == "12.5"
+
+
+def test_unknown_ref_is_a_one_line_error(tmp_path: Path, files: dict[str, Path]) -> None:
+    db = tmp_path / "l.db"
+    ledger(db, "ingest", str(files["r1"]))
+    code, out, err = ledger(db, "show", "乙局@2024")
+    assert (code, out, err) == (1, "", "ledger: error: no department matches '乙局'\n")
+
+
+def test_verify_and_digest(tmp_path: Path, files: dict[str, Path]) -> None:
+    db = tmp_path / "l.db"
+    ledger(db, "ingest", str(files["r1"]))
+    code, receipt, _ = ledger(db, "digest")
+    assert code == 0 and receipt.startswith("2:")
+    ledger(db, "ingest", str(files["r2"]))
+    code, out, _ = ledger(db, "verify", "--digest", receipt.strip())
+    assert code == 0
+    assert out.startswith("ok: 4 events, 2 snapshots, 2 publications verified, head 4:")
+    assert out.endswith(f", extends {receipt.strip()}\n")
+    code, _, err = ledger(db, "verify", "--digest", "2:" + "0" * 64)
+    assert code == 1
+    assert err == "ledger: error: digest 2: the event there has another hash (the chain was rewritten)\n"
+
+
+def test_snapshots_lists_series_as_json(tmp_path: Path, files: dict[str, Path]) -> None:
+    db = tmp_path / "l.db"
+    ledger(db, "ingest", str(files["r1"]), str(files["r2"]))
+    code, out, _ = ledger(db, "snapshots", "--department", "甲", "--format", "json")
+    assert code == 0
+    assert [(s["department"], s["fiscal_year"], s["revision"]) for s in json.loads(out)] == [
+        ("甲局", 2024, 1),
+        ("甲局", 2024, 2),
+    ]
