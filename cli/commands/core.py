@@ -170,6 +170,28 @@ def digest(ctx: typer.Context) -> None:
     typer.echo(str(head))
 
 
+def reparse(
+    ctx: typer.Context,
+    publication: Annotated[
+        list[int] | None,
+        typer.Option("--publication", "-p", help="Only these publication ids (default: all)."),
+    ] = None,
+) -> None:
+    """Re-derive snapshots of stored publications with the current parsers (a parser upgrade, not a revision)."""
+    from ledger.reparse import reparse_all
+
+    with open_ledger(ctx) as ledger:
+        outcomes = reparse_all(ledger, publication_ids=publication or None)
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            error(f"{outcome.name}: {outcome.error}")
+            continue
+        changed = " (content changed)" if outcome.content_changed else ""
+        typer.echo(f"{outcome.status:<9} publication {outcome.publication_id} {outcome.name}{changed}")
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (ingest, snapshots, show, log, verify, digest):
+    for command in (ingest, snapshots, show, log, verify, digest, reparse):
         app.command()(command)
