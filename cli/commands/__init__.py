@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core
+from cli.commands import core, departments
 
 
 def register(app: typer.Typer) -> None:
     core.register(app)
+    departments.register(app)
