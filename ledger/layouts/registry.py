@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ledger.layouts.base import Layout
+from ledger.layouts.budget_disclosure import HebeiBudgetDisclosureLayout
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 
 LAYOUTS: list[Layout] = []
 LAYOUTS.append(HebeiTargetsLayout())  # Laoting, Gaoxin: 部门预算绩效目标 with 项目绩效目标表
+LAYOUTS.append(HebeiBudgetDisclosureLayout())  # Haigang: 部门预算公开 (收支总表 … 项目绩效目标表)
