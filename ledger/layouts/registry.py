@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ledger.layouts.base import Layout
 from ledger.layouts.budget_disclosure import HebeiBudgetDisclosureLayout
+from ledger.layouts.guangdong_targets import GuangdongDepartmentTargets
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 
 LAYOUTS: list[Layout] = []
 LAYOUTS.append(HebeiTargetsLayout())  # Laoting, Gaoxin: 部门预算绩效目标 with 项目绩效目标表
+LAYOUTS.append(GuangdongDepartmentTargets())  # Taishan, Zhanjiang: 广东 部门整体预算绩效目标表
 LAYOUTS.append(HebeiBudgetDisclosureLayout())  # Haigang: 部门预算公开 (收支总表 … 项目绩效目标表)

@@ -6,7 +6,8 @@ tables from whichever of the textual forms the text is in (SPEC §3):
 * ``cells-per-line`` — DOCX text: one table cell per line with a leading tab, rows separated by blank lines
   (Laoting, Gaoxin, Haigang);
 * ``tab-rows`` — PDF text: one row per line, cells separated by tabs (Taishan);
-* ``outline`` — an XLSX export flattened to a numbered key/value outline (Zhanjiang).
+* ``outline`` — an XLSX export flattened to a numbered key/value outline (Zhanjiang), rebuilt as one table of
+  ``(number, key, cell, …)`` rows.
 """
 
 from __future__ import annotations
@@ -123,12 +124,19 @@ def _clean_cell(cell: str) -> str:
 
 
 def _tab_rows(text: str) -> list[Block]:
-    """One row per line, cells separated by tabs; consecutive row lines (blank lines allowed) form one table."""
+    """One row per line, cells separated by tabs; consecutive row lines (blank lines allowed) form one table.
+
+    Cells keep their position, empty ones included (the layout reads columns by index, and an empty first cell is
+    how a row continued across a page break shows). A line of tabs and nothing else is the residue of a page break
+    and carries no cell text, so it is dropped.
+    """
     blocks: list[Block] = []
     rows: list[tuple[str, ...]] = []
     for line in text.split("\n"):
         if "\t" in line:
-            rows.append(tuple(cell.strip() for cell in line.split("\t")))
+            cells = tuple(cell.strip() for cell in line.split("\t"))
+            if any(cells):
+                rows.append(cells)
         elif line.strip():
             if rows:
                 blocks.append(Table(rows=tuple(rows)))
@@ -143,9 +151,44 @@ def _plain(text: str) -> list[Block]:
     return [Paragraph(line.strip()) for line in text.split("\n") if line.strip()]
 
 
+_OUTLINE_ITEM = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\s+(?P<key>\S[^:：]*?)\s*[:：](?P<values>.*)$")
+#: How the exporter wrote a list of cells: each value followed by this separator, an empty cell as Python's ``None``.
+_OUTLINE_SEPARATOR = ", "
+_OUTLINE_EMPTY_CELL = "None"
+
+
 def _outline(text: str) -> list[Block]:
-    """Numbered outline lines stay paragraphs, one per item; the outline layout parser splits their values."""
-    return _plain(text)
+    """Each outline item becomes one row ``(number, key, cell, cell, …)``; the items together form one table.
+
+    The export flattened every spreadsheet column into a list (``1.3.2 预算金额（万元）: 10891.6, 61915.7, None, ``): the
+    list is split back into cells and ``None`` becomes ``""``, the empty cell of the intermediate form. A line that is
+    not an item continues the item above it (a cell with a line break); lines before the first item are paragraphs.
+    Which columns belong together is the layout's business: the reader only restores the cells.
+    """
+    blocks: list[Block] = []
+    items: list[list[str]] = []  # [number, key, raw values text]
+    for line in text.split("\n"):
+        match = _OUTLINE_ITEM.match(line.strip())
+        if match:
+            items.append([match["number"], match["key"], match["values"]])
+        elif items and line.strip():
+            items[-1][2] += "\n" + line.strip()
+        elif line.strip():
+            blocks.append(Paragraph(line.strip()))
+    if items:
+        blocks.append(Table(rows=tuple((number, key, *_outline_cells(raw)) for number, key, raw in items)))
+    return blocks
+
+
+def _outline_cells(raw: str) -> tuple[str, ...]:
+    """``a, b, None, `` → ``("a", "b", "")``: the list separator also ends the last value."""
+    raw = raw.strip()
+    if raw.endswith(_OUTLINE_SEPARATOR.strip()):
+        raw = raw[: -len(_OUTLINE_SEPARATOR.strip())].rstrip()
+    if not raw:
+        return ()
+    cells = (cell.strip() for cell in raw.split(_OUTLINE_SEPARATOR))
+    return tuple("" if cell == _OUTLINE_EMPTY_CELL else cell for cell in cells)
 
 
 FORM_READERS: dict[str, Callable[[str], list[Block]]] = {
