@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 import rfc8785
@@ -27,7 +27,9 @@ def decimal_text(value: Decimal) -> str:
     """``Decimal('2.00')`` → ``'2'``, ``Decimal('1E+2')`` → ``'100'``: one spelling per number."""
     if not value.is_finite():
         raise ValueError(f"not a finite number: {value}")
-    text = format(value.normalize(), "f")
+    # normalize() rounds to the context precision; give it every digit so no number is ever rounded.
+    exact = Context(prec=max(28, len(value.as_tuple().digits)))
+    text = format(value.normalize(exact), "f")
     return "0" if text in ("-0", "0") else text
 
 

@@ -1,0 +1,62 @@
+"""Canonical JSON and content hashes (SPEC §5): one spelling per value, so equal content hashes equal."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import pytest
+
+from ledger.canonical import canonical_bytes, decimal_text, snapshot_hash, snapshot_json, to_jsonable
+from ledger.model import Department, Project, Snapshot
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("2.00", "2"),
+        ("2", "2"),
+        ("828.39", "828.39"),
+        ("10891.615675", "10891.615675"),
+        ("1E+2", "100"),
+        ("0.000100", "0.0001"),
+        ("-0.0", "0"),
+        ("-12.50", "-12.5"),
+        # More digits than the default context precision (28): never rounded.
+        ("123456789012345678901234567890.1200", "123456789012345678901234567890.12"),
+    ],
+)
+def test_decimal_text_has_one_spelling_per_number(value: str, text: str) -> None:
+    assert decimal_text(Decimal(value)) == text
+
+
+def test_non_finite_decimals_and_floats_are_refused() -> None:
+    with pytest.raises(ValueError):
+        decimal_text(Decimal("NaN"))
+    with pytest.raises(TypeError):
+        to_jsonable({"amount": 1.5})
+
+
+def test_keys_sorted_text_nfc_and_big_integers_as_strings() -> None:
+    decomposed = unicodedata.normalize("NFD", "é")
+    assert canonical_bytes({"b": 1, "a": decomposed, "n": 2**60}) == b'{"a":"\xc3\xa9","b":1,"n":"1152921504606846976"}'
+
+
+def _snapshot(amount: str) -> Snapshot:
+    return Snapshot(
+        department=Department(name="甲局"),
+        fiscal_year=2024,
+        document_kind="department-targets",
+        projects=[Project(name="培训经费", amount=Decimal(amount))],
+    )
+
+
+def test_equal_content_hashes_equal_and_any_change_does_not() -> None:
+    assert snapshot_hash(snapshot_json(_snapshot("12.50"))) == snapshot_hash(snapshot_json(_snapshot("12.5")))
+    assert snapshot_hash(snapshot_json(_snapshot("12.5"))) != snapshot_hash(snapshot_json(_snapshot("12.51")))
+
+
+def test_snapshot_json_uses_the_public_key_names() -> None:
+    text = snapshot_json(_snapshot("1"))
+    assert text.startswith('{"accounts":null,"basic_info":')
+    assert '"schema":"ledger.snapshot/1"' in text
