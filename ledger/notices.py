@@ -23,11 +23,13 @@ _CJK = "\u4e00-\u9fff"
 _OPEN = r"\[【〔(（［﹝〖"
 _CLOSE = r"\]】〕)）］﹞〗"
 #: Issuer: at most one character of place abbreviation (秦, 唐, 冀, 粤; none for the Ministry of Finance's ``财社``),
-#: ``财``, then one to three characters of section (企, 社, 金, 预, 社函 …). Limiting the place to one character
-#: keeps the verb of a sentence (``根据秦财企…``) out of the issuer.
+#: ``财``, then one to three characters of section (企, 社, 金, 预, 社函 …) — never ``财政…`` (``财政拨款（2023）``
+#: is a heading, not a document number). Limiting the place to one character keeps the verb of a sentence
+#: (``根据秦财企…``) out of the issuer. After the serial number comes ``号``, a dash (``692-关于…``), punctuation
+#: or the end: ``（2023）5项`` counts five items, it cites nothing.
 _NOTICE = re.compile(
-    rf"(?P<issuer>[{_CJK}]?财[{_CJK}]{{1,3}})\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]\s*"
-    rf"第?\s*(?P<number>\d{{1,5}})(?!\d)(?!\s*[年月日])"
+    rf"(?P<issuer>[{_CJK}]?财(?!政)[{_CJK}]{{1,3}})\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]\s*"
+    rf"第?\s*(?P<number>\d{{1,5}})(?=\s*(?:号|[-—–]|[、，。,;；:：)）\]】]|\s|$))"
 )
 
 
@@ -41,7 +43,8 @@ def extract_notices(text: str) -> list[Notice]:
 
     Only references whose issuer contains ``财`` (a finance bureau) count: policy documents of other bodies
     (``人社部发〔2023〕12号``) do not fund anything. Dates and bracketed tags (``[bookmark: _Toc…]``) never match,
-    because a reference needs an issuer, a four-digit year in brackets and a serial number.
+    because a reference needs an issuer, a four-digit year in brackets and a serial number. ``number`` is written
+    without leading zeros (``[2023]012号`` → ``12``).
     """
     notices: dict[str, Notice] = {}
     for match in _NOTICE.finditer(normalise_text(text)):

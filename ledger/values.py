@@ -508,7 +508,7 @@ def _in_prose(text: str, raw: str, relative: bool, *, trailing: bool) -> Indicat
 
 def _with_note(text: str, raw: str, *, percent_context: bool) -> IndicatorValue | None:
     """``2000元/人/年(省级承担65%，地方承担35%)``: a value with a note in brackets; the whole text is kept."""
-    match = _NOTE.match(text)
+    match = _NOTE.match(_TRAILING_STOP.sub("", text))
     if match is None:
         return None
     value = _single(_compact(match["value"]), raw, percent_context=percent_context)
@@ -574,7 +574,7 @@ def parse_value(raw: str, *, percent_context: bool = False) -> IndicatorValue:
     value = None
     if not relative:
         value = (
-            _single(_compact(text), raw, percent_context=percent_context)
+            _single(_compact(_TRAILING_STOP.sub("", text)), raw, percent_context=percent_context)
             or _with_note(text, raw, percent_context=percent_context)
             or _compound(text, raw, percent_context=percent_context)
         )

@@ -237,6 +237,7 @@ NUMERIC_FORMS: list[tuple[str, str, str, str | None, str | None]] = [
     ("高于85%", GT, "85", "%", None),
     ("＜5%", LT, "5", "%", None),
     ("≥1,000人", GE, "1000", "人", None),
+    ("≥95%。", GE, "95", "%", None),  # closing punctuation is no prose
     # bare numbers: op "="
     ("100%", EQ, "100", "%", None),
     ("100.00%", EQ, "100", "%", None),
@@ -675,3 +676,40 @@ def test_every_spelling_of_a_floor_is_the_same_value(number: Decimal) -> None:
 @given(st.integers(0, 10**6), st.integers(1, 4))
 def test_trailing_zeros_do_not_change_a_value(number: int, zeros: int) -> None:
     assert values_equal(parse_value(f"{number}%"), parse_value(f"{number}.{'0' * zeros}%"))
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.corpus
+def test_percent_formatted_spreadsheet_cells() -> None:
+    """A spreadsheet stores ``1`` for a cell shown as ``100%``: the layout knows the format and asks for it."""
+    path = CORPUS / "xlsx" / "wuhan-donghu-hrss-2020-project-application.xlsx"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(path)
+    percent_cells: list[IndicatorValue] = []
+    text_cells: dict[str, IndicatorValue] = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, int | float) and "%" in cell.number_format:
+                    percent_cells.append(parse_value(str(cell.value), percent_context=True))
+                elif isinstance(cell.value, str):
+                    try:
+                        text_cells[cell.value.strip()] = parse_value(cell.value)
+                    except ValueParseError:
+                        pass
+    assert [(v.number, v.unit) for v in percent_cells] == [(D("100"), "%"), (D("95"), "%"), (D("95"), "%")]
+    expected = {
+        "25000人": ("=", D("25000"), "人"),
+        "约5.5万人次": ("=", D("5.5"), "万人次"),
+        "7万张": ("=", D("7"), "万张"),
+        "不低于60户/人.月": (">=", D("60"), "户/人/月"),
+    }
+    assert {key: (v.op, v.number, v.unit) for key, v in text_cells.items() if key in expected} == expected
+    assert [(p.number, p.unit) for p in text_cells["1000人、3000人"].parts] == [
+        (D("1000"), "人"),
+        (D("3000"), "人"),
+    ]
