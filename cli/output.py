@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ledger.canonical import to_jsonable
 
@@ -33,7 +34,8 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        # Text, not markup: source text such as "[bookmark: _Toc…]" must print as it stands.
+        table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
     console().print(table)
 
 
