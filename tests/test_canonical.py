@@ -39,7 +39,10 @@ def test_non_finite_decimals_and_floats_are_refused() -> None:
 
 def test_keys_sorted_text_nfc_and_big_integers_as_strings() -> None:
     decomposed = unicodedata.normalize("NFD", "é")
-    assert canonical_bytes({"b": 1, "a": decomposed, "n": 2**60}) == b'{"a":"\xc3\xa9","b":1,"n":"1152921504606846976"}'
+    assert (
+        canonical_bytes({"b": 1, "a": decomposed, "n": 2**60})
+        == b'{"a":"\xc3\xa9","b":1,"n":"1152921504606846976"}'
+    )
 
 
 def _snapshot(amount: str) -> Snapshot:

@@ -1,0 +1,151 @@
+"""The terminal report of a diff: totals first, then one table per entity kind, then the detections.
+
+:func:`render_diff` returns a rich renderable; the command prints it (``console.print(render_diff(result))``).
+Column widths come from rich's cell measure, which counts a CJK character as two cells, so Chinese labels line up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ledger.diff.export import cell_text
+from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult, Totals
+
+__all__ = ["render_diff"]
+
+_KIND_STYLES = {
+    "added": "green",
+    "removed": "red",
+    "modified": "yellow",
+    "renamed": "cyan",
+    "moved": "magenta",
+}
+_DIRECTION_STYLES = {"tightened": "bold green", "loosened": "bold red"}
+
+
+def _cut(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _signed(value: Decimal | None) -> Text:
+    if value is None:
+        return Text("")
+    text = cell_text(value)
+    if value > 0:
+        return Text(f"+{text}", style="green")
+    return Text(text, style="red" if value < 0 else "")
+
+
+def _heading(result: DiffResult) -> Text:
+    summary = result.summary
+    heading = Text(
+        f"{result.new.department}  {result.old.fiscal_year} → {result.new.fiscal_year}  ", style="bold"
+    )
+    heading.append(f"({result.scope})  ")
+    heading.append(f"{summary.total} changes: ")
+    for kind, count in (
+        ("added", summary.added),
+        ("removed", summary.removed),
+        ("modified", summary.modified),
+        ("renamed", summary.renamed),
+        ("moved", summary.moved),
+    ):
+        heading.append(f"{kind} {count}  ", style=_KIND_STYLES[kind] if count else "dim")
+    return heading
+
+
+def _percent(value: Decimal | None) -> Text:
+    """A percentage as computed (two places: ``+0.60%``), signed and coloured."""
+    if value is None:
+        return Text("")
+    text = format(value, "f")
+    if value > 0:
+        return Text(f"+{text}%", style="green")
+    return Text(f"{text}%", style="red" if value < 0 else "")
+
+
+def _totals_table(result: DiffResult) -> Table:
+    summary = result.summary
+    table = Table(header_style="bold")
+    for column, justify in (
+        ("total 合计", "left"),
+        ("old", "right"),
+        ("new", "right"),
+        ("Δ", "right"),
+        ("Δ%", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    rows: tuple[tuple[str, Totals], ...] = (
+        ("budget 支出总计", summary.budget),
+        ("projects 项目预算数", summary.project_budget),
+    )
+    for name, totals in rows:
+        table.add_row(
+            name,
+            cell_text(totals.old),
+            cell_text(totals.new),
+            _signed(totals.delta),
+            _percent(totals.pct),
+        )
+    return table
+
+
+def _entity_table(kind: str, changes: list[Change], text_limit: int) -> Table:
+    table = Table(
+        title=f"{ENTITY_LABELS[kind]} ({kind}) — {len(changes)}", title_justify="left", header_style="bold"
+    )
+    table.add_column("label", overflow="fold", max_width=text_limit)
+    table.add_column("change")
+    table.add_column("field", overflow="fold")
+    table.add_column("old", overflow="fold", max_width=text_limit)
+    table.add_column("new", overflow="fold", max_width=text_limit)
+    table.add_column("Δ", justify="right")
+    table.add_column("Δ%", justify="right")
+    table.add_column("direction")
+    table.add_column("matched by")
+    table.add_column("tags")
+    for change in changes:
+        table.add_row(
+            _cut(change.label, text_limit * 2),
+            Text(change.change, style=_KIND_STYLES[change.change]),
+            change.field_label or change.field or "",
+            _cut(cell_text(change.old), text_limit * 2),
+            _cut(cell_text(change.new), text_limit * 2),
+            _signed(change.delta),
+            _percent(change.pct),
+            Text(change.direction or "", style=_DIRECTION_STYLES.get(change.direction or "", "")),
+            (change.matched_by or "") + (f" {cell_text(change.score)}" if change.score is not None else ""),
+            ", ".join(change.tags),
+        )
+    return table
+
+
+def _detections_table(result: DiffResult, text_limit: int) -> Table:
+    table = Table(title=f"detections — {len(result.detections)}", title_justify="left", header_style="bold")
+    table.add_column("code")
+    table.add_column("where", overflow="fold", max_width=text_limit)
+    table.add_column("message", overflow="fold")
+    for detection in result.detections:
+        table.add_row(detection.code, _cut(detection.where, text_limit * 2), detection.message)
+    return table
+
+
+def render_diff(result: DiffResult, *, text_limit: int = 40, detections: bool = True) -> RenderableType:
+    """The report as a rich renderable: a totals table, one table per entity kind (in snapshot order), notes, and
+    (``detections``) the detectors' findings. Texts longer than ``text_limit`` cells fold; very long ones are cut."""
+    parts: list[RenderableType] = [_heading(result), _totals_table(result)]
+    parts += [Text(f"note: {note}", style="bold yellow") for note in result.notes]
+    for kind in ENTITY_KINDS:
+        changes = [change for change in result.changes if change.entity == kind]
+        if changes:
+            parts.append(_entity_table(kind, changes, text_limit))
+    if not result.changes:
+        parts.append(Text("no changes", style="dim"))
+    if detections and result.detections:
+        parts.append(_detections_table(result, text_limit))
+    return Group(*parts)
