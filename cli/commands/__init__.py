@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments
+from cli.commands import core, departments, findings
 
 
 def register(app: typer.Typer) -> None:
     core.register(app)
     departments.register(app)
+    findings.register(app)

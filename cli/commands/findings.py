@@ -1,0 +1,232 @@
+"""Audit findings and exports: ``ledger findings`` and ``ledger export``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from cli.context import open_ledger
+from cli.output import error, print_json, print_table
+
+if TYPE_CHECKING:
+    from ledger.findings import Comparison, Finding
+
+
+class FindingsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+_COLUMNS = ["severity", "rule", "location", "message"]
+
+
+def findings(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="Snapshot id, hash prefix or DEPARTMENT@YEAR[rN][/KIND]; all current snapshots if omitted."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Compare with this older snapshot: new, resolved, persisting."),
+    ] = None,
+    compare_refs: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--compare", help="Compare two snapshots OLD NEW: new, resolved, persisting findings."),
+    ] = None,
+    output: Annotated[
+        FindingsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = FindingsFormat.table,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 when a (new) finding is this severe or worse (for scripts and CI)."
+        ),
+    ] = None,
+) -> None:
+    """Audit findings of snapshots (SPEC §7): totals, costs above budgets, stale years, truncated documents …"""
+    if compare_refs is not None and (ref is not None or since is not None):
+        error("--compare OLD NEW takes no REF and no --since")
+        raise typer.Exit(2)
+    if since is not None and ref is None:
+        error("--since OLD needs the newer snapshot REF")
+        raise typer.Exit(2)
+    pair = compare_refs if compare_refs is not None else ((since, ref) if since is not None and ref else None)
+    if pair is not None:
+        raised = _compare(ctx, pair[0], pair[1], output)
+    else:
+        raised = _list(ctx, ref, output)
+    if fail_on is not None and any(_at_least(f.severity, fail_on) for f in raised):
+        raise typer.Exit(1)
+
+
+def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat) -> list[Finding]:
+    from ledger import store
+    from ledger.findings import find
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
+        found = [(store.describe(session, row), find(store.load_snapshot(row))) for row in rows]
+    if output is FindingsFormat.json:
+        _print_json_list(found, single=ref is not None)
+    elif output is FindingsFormat.csv:
+        _print_csv_list(found)
+    else:
+        _print_table_list(found, single=ref is not None)
+    return [finding for _, listed in found for finding in listed]
+
+
+def _compare(ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat) -> list[Finding]:
+    from ledger import store
+    from ledger.findings import compare, find
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
+        old_name, new_name = store.describe(session, old_row), store.describe(session, new_row)
+        result = compare(find(store.load_snapshot(old_row)), find(store.load_snapshot(new_row)))
+    if output is FindingsFormat.json:
+        from ledger.findings import FINDINGS_SCHEMA
+
+        print_json({"schema": FINDINGS_SCHEMA, "from": old_name, "to": new_name, **result.model_dump()})
+    elif output is FindingsFormat.csv:
+        from ledger.export import csv_text
+
+        sys.stdout.write(csv_text(_comparison_records(result), "findings"))
+    else:
+        title = (
+            f"{old_name} → {new_name}: {len(result.new)} new, {len(result.resolved)} resolved, "
+            f"{len(result.persisting)} persisting"
+        )
+        rows = [[status, *(_cells(finding))] for status, listed in _statuses(result) for finding in listed]
+        print_table(title, ["status", *_COLUMNS], rows)
+    return list(result.new)
+
+
+def _statuses(result: Comparison) -> list[tuple[str, list[Finding]]]:
+    return [("new", result.new), ("resolved", result.resolved), ("persisting", result.persisting)]
+
+
+def _comparison_records(result: Comparison) -> list[dict[str, Any]]:
+    from ledger.export import findings_records
+
+    return [
+        record for status, listed in _statuses(result) for record in findings_records(listed, status=status)
+    ]
+
+
+def _cells(finding: Finding) -> list[str]:
+    # Messages quote the source, which may hold text like "[bookmark: …]" that rich would read as markup.
+    return [finding.severity, finding.rule, escape(finding.location), escape(finding.message)]
+
+
+def _counts(listed: list[Finding]) -> str:
+    if not listed:
+        return "no findings"
+    by_severity = [
+        f"{sum(1 for f in listed if f.severity == severity)} {severity}"
+        for severity in ("error", "warning", "info")
+        if any(f.severity == severity for f in listed)
+    ]
+    noun = "finding" if len(listed) == 1 else "findings"
+    return f"{len(listed)} {noun} ({', '.join(by_severity)})"
+
+
+def _print_table_list(found: list[tuple[str, list[Finding]]], *, single: bool) -> None:
+    if single:
+        name, listed = found[0]
+        if not listed:
+            typer.echo(f"{name}: no findings")
+            return
+        print_table(f"{name}: {_counts(listed)}", _COLUMNS, [_cells(f) for f in listed])
+        return
+    rows = [[escape(name), *_cells(finding)] for name, listed in found for finding in listed]
+    total = [finding for _, listed in found for finding in listed]
+    title = f"{len(found)} snapshots: {_counts(total)}"
+    if not total:
+        typer.echo(title)
+        return
+    print_table(title, ["snapshot", *_COLUMNS], rows)
+
+
+def _print_json_list(found: list[tuple[str, list[Finding]]], *, single: bool) -> None:
+    from ledger.findings import FINDINGS_SCHEMA
+
+    listed = [{"snapshot": name, "findings": findings} for name, findings in found]
+    if single:
+        print_json({"schema": FINDINGS_SCHEMA, **listed[0]})
+    else:
+        print_json({"schema": FINDINGS_SCHEMA, "snapshots": listed})
+
+
+def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
+    from ledger.export import csv_text, findings_records
+
+    records = [record for name, listed in found for record in findings_records(listed, snapshot=name)]
+    sys.stdout.write(csv_text(records, "findings"))
+
+
+def _at_least(severity: str, threshold: Severity) -> bool:
+    order = [s.value for s in Severity]
+    return order.index(severity) <= order.index(threshold.value)
+
+
+def export(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Snapshot id, hash prefix or DEPARTMENT@YEAR[rN][/KIND].")],
+    to: Annotated[
+        Path,
+        typer.Option(
+            "--to", help="Output file: .xlsx (one sheet per entity), .csv (one file each) or .json."
+        ),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Only this entity (projects, indicators, findings …).")
+    ] = None,
+    with_findings: Annotated[
+        bool, typer.Option("--findings/--no-findings", help="Add the snapshot's audit findings as a sheet.")
+    ] = True,
+) -> None:
+    """Export a snapshot's projects, indicators, budget lines, goals, tasks, notices and warnings for spreadsheets."""
+    from ledger import export as exporting
+    from ledger import store
+    from ledger.findings import find
+
+    if to.suffix.lower() not in (".xlsx", ".csv", ".json"):
+        error(f"cannot export to {to.name}: use a .xlsx, .csv or .json file name")
+        raise typer.Exit(2)
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        snapshot = store.load_snapshot(store.resolve_ref(session, ref))
+    sheets = exporting.snapshot_sheets(snapshot)
+    if with_findings:
+        sheets["findings"] = exporting.findings_records(find(snapshot))
+    if sheet is not None:
+        if sheet not in sheets:
+            error(f"no sheet {sheet!r}; the sheets are: {', '.join(sheets)}")
+            raise typer.Exit(2)
+        sheets = {sheet: sheets[sheet]}
+    if sheet is not None and to.suffix.lower() == ".csv":
+        exporting.to_csv(sheets[sheet], to, sheet)
+        written = [to]
+    else:
+        written = exporting.write(sheets, to)
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(findings)
+    app.command()(export)
