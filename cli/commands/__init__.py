@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments, findings
+from cli.commands import core, departments, diff, findings
 
 
 def register(app: typer.Typer) -> None:
     core.register(app)
     departments.register(app)
+    diff.register(app)
     findings.register(app)
