@@ -12,6 +12,7 @@ tables from whichever of the textual forms the text is in (SPEC §3):
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 
@@ -23,12 +24,20 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+#: Larger text is refused before decoding. Text extractions of budget publications are well under 1 MB; parsing is
+#: linear but memory-hungry (a seed repeated to 50 MB took 90 s and 1.2 GB), so absurd input fails fast instead.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
 def decode_text(data: bytes) -> str:
     """Bytes → text with normalised line ends; :class:`ReadError` for empty, binary or undecodable input."""
     if not data.strip():
         raise ReadError("empty file")
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReadError(
+            f"text file too large: {len(data) / 2**20:.1f} MB "
+            f"(limit {MAX_TEXT_BYTES / 2**20:.0f} MB for a text publication)"
+        )
     text = _decode(data)
     if "\x00" in text:
         raise ReadError("binary data, not text")
@@ -41,6 +50,7 @@ def _decode(data: bytes) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
+                _refuse_if_cut_inside_character(data, codec)
                 raise ReadError(f"not valid {codec} text despite its byte-order mark") from exc
     if b"\x00" in data:
         raise ReadError("binary data, not text")
@@ -48,8 +58,18 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
-            continue
+            _refuse_if_cut_inside_character(data, codec)
     raise ReadError("text is neither UTF-8 nor GB18030/GBK")
+
+
+def _refuse_if_cut_inside_character(data: bytes, codec: str) -> None:
+    """A file valid in ``codec`` but for an incomplete character at its very end was cut off in transfer: say so,
+    rather than "not UTF-8" (or worse, read it as mojibake in the next encoding tried)."""
+    try:
+        codecs.getincrementaldecoder(codec)().decode(data, final=False)
+    except UnicodeDecodeError:
+        return
+    raise ReadError(f"the {codec.upper()} text ends inside a character: the file is cut off (truncated)")
 
 
 _OUTLINE_LINE = re.compile(r"^\d+(?:\.\d+)*\s+\S[^:：]*[:：]")
