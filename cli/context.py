@@ -29,7 +29,7 @@ def open_ledger(ctx: typer.Context) -> Iterator[Ledger]:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from ledger.errors import LedgerError
 
@@ -38,6 +38,6 @@ def user_errors() -> Iterator[None]:
     except LedgerError as exc:
         error(str(exc))
         raise typer.Exit(1) from None
-    except OperationalError as exc:
+    except DBAPIError as exc:  # the driver's own errors: unreachable server, locked or non-database file …
         error(f"database error: {exc.orig}")
         raise typer.Exit(1) from None

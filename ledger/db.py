@@ -19,7 +19,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
+
+from ledger.errors import LedgerError
 
 DEFAULT_URL = "sqlite:///ledger.db"
 #: Arbitrary constant naming the ledger's writer lock on PostgreSQL (pg_advisory_xact_lock).
@@ -39,13 +42,28 @@ def resolve_url(db: str | None = None) -> str:
 
 
 def create_ledger_engine(url: str) -> Engine:
-    """An engine set up for the ledger: WAL and busy timeout on SQLite; explicit BEGIN handling for writers."""
-    sa_url = make_url(url)
-    if sa_url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """An engine set up for the ledger: WAL and busy timeout on SQLite; explicit BEGIN handling for writers.
+
+    Raises :class:`~ledger.errors.LedgerError` for a URL that is not SQLite or PostgreSQL, or whose driver is missing.
+    """
+    try:
+        sa_url = make_url(url)
+    except ArgumentError as exc:
+        raise LedgerError(f"not a database URL: {url!r} (use a file path or postgresql://…)") from exc
+    backend = sa_url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise LedgerError(f"unsupported database {backend!r}: the ledger runs on SQLite or PostgreSQL")
+    try:
+        if backend == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        raise LedgerError(
+            f"no driver for {sa_url.drivername}: {exc.name} is not installed "
+            "(PostgreSQL: pip install 'budget-ledger[postgres]')"
+        ) from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ledger import events, store
 from ledger.canonical import sha256_hex, snapshot_hash, snapshot_json
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ParseError
 from ledger.parse import ParseResult, parse_publication
 from ledger.tables import PublicationRow, SnapshotRow
 
@@ -58,6 +58,8 @@ def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | 
         parsed = parse_publication(data, name)
     except LedgerError as exc:
         failure = exc
+    except Exception as exc:  # a reader or layout bug must neither lose the publication nor stop a batch
+        failure = ParseError(f"internal parser error ({type(exc).__name__}: {exc}); please report it")
     with ledger.write() as session:
         return _record(session, data, name=name, source=source or name, parsed=parsed, failure=failure)
 

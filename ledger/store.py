@@ -25,11 +25,16 @@ from ledger.tables import DepartmentAliasRow, DepartmentRow, PublicationRow, Sna
 class Ledger:
     """An open ledger database. ``Ledger()`` opens ``./ledger.db`` (or ``LEDGER_DB``), creating it if needed."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True, react: bool = True) -> None:
         self.url = db.resolve_url(url)
         self.engine: Engine = db.create_ledger_engine(self.url)
         if migrate:
             db.ensure_schema(self.engine)
+        if react:
+            # Recording a snapshot derives its diffs and findings in the same transaction (ledger.reactions).
+            from ledger import reactions
+
+            reactions.install()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -189,18 +194,28 @@ def load_snapshot(row: SnapshotRow) -> Snapshot:
     return Snapshot.model_validate_json(row.canonical_json)
 
 
-def current_snapshots(session: Session) -> list[SnapshotRow]:
-    """For each publication, its snapshot by the newest parser (the highest id): what queries look at."""
-    newest = select(func.max(SnapshotRow.id)).group_by(col(SnapshotRow.publication_id)).scalar_subquery()
-    return list(
-        session.exec(select(SnapshotRow).where(col(SnapshotRow.id).in_(newest)).order_by(col(SnapshotRow.id)))
-    )
+def current_snapshots(session: Session, *, as_of: str | None = None) -> list[SnapshotRow]:
+    """For each publication, its snapshot by the newest parser (the highest id): what queries look at.
+
+    ``as_of`` (an ISO 8601 UTC timestamp) answers as the ledger stood then: only what was recorded by that time.
+    """
+    newest = select(func.max(SnapshotRow.id))
+    if as_of is not None:
+        newest = newest.where(SnapshotRow.recorded_at <= as_of)
+    subquery = newest.group_by(col(SnapshotRow.publication_id)).scalar_subquery()
+    query = select(SnapshotRow).where(col(SnapshotRow.id).in_(subquery)).order_by(col(SnapshotRow.id))
+    return list(session.exec(query))
 
 
 def list_snapshots(
-    session: Session, *, department: str | None = None, year: int | None = None, kind: str | None = None
+    session: Session,
+    *,
+    department: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    as_of: str | None = None,
 ) -> list[SnapshotRow]:
-    rows = current_snapshots(session)
+    rows = current_snapshots(session, as_of=as_of)
     if department:
         ids = {d.id for d in departments_matching(session, department)}
         rows = [r for r in rows if r.department_id in ids]

@@ -51,7 +51,7 @@ def test_bad_file_is_one_line_error_and_the_good_ones_still_land(
     db = tmp_path / "l.db"
     code, out, err = ledger(db, "ingest", str(files["bad"]), str(files["r1"]))
     assert code == 1
-    assert err == "ledger: error: bad.txt: binary data, not text\n"
+    assert err == "ledger: error: bad.txt: a PNG image, not a document with text: no reader for it (no OCR)\n"
     assert out == "recorded          r1.txt -> 甲局@2024r1/department-targets\n"
     code, out, _ = ledger(db, "log", "--format", "json")
     assert [e["type"] for e in json.loads(out)] == [
@@ -88,7 +88,8 @@ def test_verify_and_digest(tmp_path: Path, files: dict[str, Path]) -> None:
     ledger(db, "ingest", str(files["r2"]))
     code, out, _ = ledger(db, "verify", "--digest", receipt.strip())
     assert code == 0
-    assert out.startswith("ok: 4 events, 2 snapshots, 2 publications verified, head 4:")
+    # publication-received + snapshot-recorded each, and the changes-detected of the revision
+    assert out.startswith("ok: 5 events, 2 snapshots, 2 publications verified, head 5:")
     assert out.endswith(f", extends {receipt.strip()}\n")
     code, _, err = ledger(db, "verify", "--digest", "2:" + "0" * 64)
     assert code == 1

@@ -53,10 +53,11 @@ def _drop_triggers(ledger: Ledger) -> None:
                 connection.execute(text(f"DROP TRIGGER {name}"))
 
 
-def _tamper(ledger: Ledger, statement: str) -> list[str]:
+def _tamper(ledger: Ledger, *statements: str) -> list[str]:
     _drop_triggers(ledger)
     with ledger.engine.begin() as connection:
-        connection.execute(text(statement))
+        for statement in statements:
+            connection.execute(text(statement))
     with ledger.read() as session:
         return verify(session).problems
 
@@ -64,7 +65,8 @@ def _tamper(ledger: Ledger, statement: str) -> list[str]:
 def test_untouched_ledger_verifies(filled: Ledger) -> None:
     with filled.read() as session:
         report = verify(session)
-    assert report.ok and (report.events, report.snapshots, report.publications) == (6, 3, 3)
+    # 2 events per publication, and the changes-detected of the revision
+    assert report.ok and (report.events, report.snapshots, report.publications) == (7, 3, 3)
 
 
 def test_flipped_bit_in_publication_content_is_named(filled: Ledger) -> None:
@@ -114,7 +116,15 @@ def test_deleted_event_breaks_the_chain(filled: Ledger) -> None:
 
 
 def test_deleted_snapshot_is_missing(filled: Ledger) -> None:
-    problems = _tamper(filled, "DELETE FROM snapshots WHERE id = 3")
+    # The attacker removes the derived rows that reference the snapshot first (foreign keys), then the snapshot.
+    problems = _tamper(
+        filled,
+        "DELETE FROM changes WHERE snapshot_id = 3",
+        "DELETE FROM diffs WHERE snapshot_id = 3 OR base_snapshot_id = 3",
+        "DELETE FROM findings WHERE snapshot_id = 3",
+        "DELETE FROM entity_values WHERE snapshot_id = 3",
+        "DELETE FROM snapshots WHERE id = 3",
+    )
     assert problems == ["snapshot id 3: recorded in the event log but missing from the table"]
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments, diff, findings
+from cli.commands import core, departments, diff, findings, history
 
 
 def register(app: typer.Typer) -> None:
     core.register(app)
     departments.register(app)
     diff.register(app)
+    history.register(app)
     findings.register(app)

@@ -31,7 +31,9 @@ def ingest(
             error(f"{outcome.name}: {outcome.error}")
             continue
         detail = f" ({outcome.warnings} warnings)" if outcome.warnings else ""
-        typer.echo(f"{outcome.status:<17} {outcome.name} -> {outcome.ref}{detail}")
+        # A publication stored before without a snapshot (it failed to parse) has no ref to point at.
+        target = outcome.ref or "no snapshot (it did not parse)"
+        typer.echo(f"{outcome.status:<17} {outcome.name} -> {target}{detail}")
     if failed:
         raise typer.Exit(1)
 

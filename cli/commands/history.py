@@ -1,0 +1,164 @@
+"""``ledger history`` (a department's versions, or the timeline of one line, project or indicator) and
+``ledger rebuild`` (re-derive the query tables from the snapshots)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from cli.context import open_ledger
+from cli.output import Format, console, print_json
+
+if TYPE_CHECKING:
+    from ledger.history import Timeline, Version
+
+
+class HistoryFormat(str):
+    pass
+
+
+def history(
+    ctx: typer.Context,
+    department: Annotated[str, typer.Argument(help="Department name, alias or part of one.")],
+    project: Annotated[
+        str | None, typer.Option("--project", help="A project's name or code (part of one).")
+    ] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Part of an indicator's name.")] = None,
+    line: Annotated[
+        str | None, typer.Option("--line", help="A subject code (2080101) or a budget line's name.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The ledger as it stood then (2024-05-01 or ISO).")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+) -> None:
+    """A department's versions with what changed at each, or the timeline of a line, project or indicator."""
+    from ledger.history import department_history, entity_timelines, parse_as_of
+
+    if output not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"{output!r} is not one of table, json, csv", param_hint="--format")
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        moment = parse_as_of(as_of)
+        if project is None and indicator is None and line is None:
+            versions = department_history(session, department, as_of=moment)
+            _print_versions(versions, output)
+            return
+        timelines = entity_timelines(
+            session, department, project=project, indicator=indicator, line=line, as_of=moment
+        )
+    if not timelines:
+        what = indicator or project or line
+        typer.echo(f"nothing named {what!r} in {department}'s versions", err=True)
+        raise typer.Exit(1)
+    _print_timelines(timelines, output)
+
+
+def _print_versions(versions: list[Version], output: str) -> None:
+    if output == Format.json:
+        print_json([asdict(v) for v in versions])
+        return
+    rows = [
+        [
+            v.ref,
+            v.recorded_at[:19],
+            v.content_hash[:12],
+            "; ".join(
+                f"{d.scope} vs {d.base}: +{d.added} -{d.removed} ~{d.modified}"
+                + (f" renamed {d.renamed}" if d.renamed else "")
+                + (f" moved {d.moved}" if d.moved else "")
+                + (f", budget {_signed(d.budget_delta)}" if d.budget_delta not in (None, "0") else "")
+                for d in v.diffs
+            )
+            or "first version",
+        ]
+        for v in versions
+    ]
+    header = ["version", "recorded", "hash", "changes"]
+    if output == "csv":
+        _write_csv(header, rows)
+        return
+    _table(None, header, rows)
+
+
+def _signed(text: str | None) -> str:
+    return "" if text is None else (text if text.startswith("-") else f"+{text}")
+
+
+def _change_text(change: dict[str, Any]) -> str:
+    what = change.get("field_label") or change.get("field") or ""
+    if change["change"] in ("added", "removed"):
+        text = f"{change['change']} ({change.get('new') or change.get('old') or ''})"
+    else:
+        text = f"{change['change']} {what}: {change.get('old')} → {change.get('new')}"
+    extras = [change.get("direction"), f"Δ {_signed(change['delta'])}" if change.get("delta") else None]
+    extras.append(f"matched by {change['matched_by']}" if change.get("matched_by") else None)
+    return text + "".join(f"; {e}" for e in extras if e)
+
+
+def _print_timelines(timelines: list[Timeline], output: str) -> None:
+    if output == "json":
+        print_json([asdict(t) for t in timelines])
+        return
+    header = ["entity", "label", "version", "value", "changes"]
+    rows = [
+        [
+            t.entity,
+            t.label,
+            s.ref,
+            s.value if s.present else "(absent)",
+            " | ".join(_change_text(c) for c in s.changes),
+        ]
+        for t in timelines
+        for s in t.steps
+    ]
+    if output == "csv":
+        _write_csv(header, rows)
+        return
+    for timeline in timelines:
+        body = [
+            [s.ref, s.value if s.present else "(absent)", "\n".join(_change_text(c) for c in s.changes)]
+            for s in timeline.steps
+        ]
+        _table(f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body)
+
+
+def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> None:
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for column in header:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            *(
+                Text("" if c is None else str(c), style="yellow" if i == 2 and c else "")
+                for i, c in enumerate(row)
+            )
+        )
+    console().print(table)
+
+
+def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if c is None else c for c in row] for row in rows)
+    typer.echo(buffer.getvalue(), nl=False)
+
+
+def rebuild(ctx: typer.Context) -> None:
+    """Re-derive the query tables (entity values, diffs, changes, findings) from the snapshots."""
+    from ledger.derive import rebuild as rebuild_all
+
+    with open_ledger(ctx) as ledger, ledger.write() as session:
+        count = rebuild_all(session)
+    typer.echo(f"rebuilt the derived tables of {count} snapshots")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(history)
+    app.command()(rebuild)

@@ -1,0 +1,205 @@
+"""Derived, queryable data of a snapshot: entity values with lineage, diffs against its predecessors, findings.
+
+Recording a snapshot triggers this (``ledger.reactions``), inside the same transaction; ``ledger rebuild`` runs it
+again for every current snapshot after the derived tables were emptied. Nothing here is evidence: it can always be
+recomputed from the immutable snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from ledger import compare, store
+from ledger.canonical import decimal_text, to_jsonable
+from ledger.clock import now_text
+from ledger.diff import DiffResult
+from ledger.diff.entities import Entity
+from ledger.diff.lineage import lineage, snapshot_entities
+from ledger.findings import Finding, find
+from ledger.model import Snapshot
+from ledger.tables import ChangeRow, DiffRow, EntityValueRow, FindingRow, SnapshotRow
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What deriving one snapshot produced: its stored diffs (with their results) and its findings."""
+
+    diffs: list[tuple[DiffRow, DiffResult]]
+    findings: list[Finding]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _value_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    return str(value)
+
+
+def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None) -> Derived:
+    """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows."""
+    assert row.id is not None
+    snapshot = store.load_snapshot(row)
+    predecessor = reparse_of or compare.previous_revision(session, row) or compare.previous_year(session, row)
+    _index_entities(session, row, snapshot, predecessor)
+    findings = find(snapshot)
+    session.add_all(
+        FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
+        for f in findings
+    )
+    bases = [reparse_of, compare.previous_revision(session, row), compare.previous_year(session, row)]
+    diffs = [
+        _store_diff(session, compare.compare_rows(session, base, row).result, base, row)
+        for base in {b.id: b for b in bases if b is not None}.values()
+        if not _has_diff(session, base, row)
+    ]
+    successor = _year_successor(session, row)
+    if successor is not None and not _has_diff(session, row, successor):
+        session.flush()
+        _relink(session, row, snapshot, successor)
+        diffs.append(
+            _store_diff(session, compare.compare_rows(session, row, successor).result, row, successor)
+        )
+    session.flush()
+    return Derived(diffs=diffs, findings=findings)
+
+
+def _index_entities(
+    session: Session, row: SnapshotRow, snapshot: Snapshot, predecessor: SnapshotRow | None
+) -> None:
+    """Entity rows of ``row``; an entity aligned with one of ``predecessor`` inherits its lineage."""
+    inherited: dict[tuple[str, str], str] = {}
+    if predecessor is not None:
+        links = lineage(store.load_snapshot(predecessor), snapshot)
+        old_lineages = _lineages_of(session, predecessor)
+        inherited = {
+            (kind, key): old_lineages[(kind, old_key)]
+            for (kind, key), old_key in links.items()
+            if (kind, old_key) in old_lineages
+        }
+    session.add_all(_entity_rows(row, snapshot_entities(snapshot), inherited))
+
+
+def _entity_rows(
+    row: SnapshotRow, entities: Iterable[Entity[Any]], inherited: dict[tuple[str, str], str]
+) -> Iterable[EntityValueRow]:
+    assert row.id is not None
+    for entity in entities:
+        yield EntityValueRow(
+            snapshot_id=row.id,
+            department_id=row.department_id,
+            entity=entity.kind,
+            key=entity.key,
+            # A new entity starts its own lineage, named after where it first appeared.
+            lineage=inherited.get((entity.kind, entity.key), f"{row.id}:{entity.key}"),
+            label=entity.label,
+            value=_value_text(entity.main),
+            form=_json(entity.form),
+        )
+
+
+def _year_successor(session: Session, row: SnapshotRow) -> SnapshotRow | None:
+    """The next year's latest snapshot, when ``row`` (ingested after it) is the one it compares with."""
+    following = compare.latest_in_series(session, row.department_id, row.fiscal_year + 1, row.document_kind)
+    if following is None or getattr(compare.previous_year(session, following), "id", None) != row.id:
+        return None
+    return following
+
+
+def _relink(session: Session, row: SnapshotRow, snapshot: Snapshot, successor: SnapshotRow) -> None:
+    """``row`` arrived after the year that follows it: join the successor's lineages (and so every later
+    version's) to the lineages of ``row``'s entities they align with."""
+    links = lineage(snapshot, store.load_snapshot(successor))
+    mine = _lineages_of(session, row)
+    theirs = _lineages_of(session, successor)
+    for (kind, key), old_key in links.items():
+        joined, joining = mine.get((kind, old_key)), theirs.get((kind, key))
+        if joined is None or joining is None or joined == joining:
+            continue
+        session.execute(
+            update(EntityValueRow)
+            .where(
+                col(EntityValueRow.department_id) == row.department_id,
+                col(EntityValueRow.entity) == kind,
+                col(EntityValueRow.lineage) == joining,
+            )
+            .values(lineage=joined)
+        )
+
+
+def _lineages_of(session: Session, row: SnapshotRow) -> dict[tuple[str, str], str]:
+    query = select(EntityValueRow).where(EntityValueRow.snapshot_id == row.id)
+    return {(r.entity, r.key): r.lineage for r in session.exec(query)}
+
+
+def _has_diff(session: Session, base: SnapshotRow, row: SnapshotRow) -> bool:
+    query = select(DiffRow.id).where(DiffRow.base_snapshot_id == base.id, DiffRow.snapshot_id == row.id)
+    return session.exec(query).first() is not None
+
+
+def _store_diff(
+    session: Session, result: DiffResult, base: SnapshotRow, row: SnapshotRow
+) -> tuple[DiffRow, DiffResult]:
+    assert base.id is not None and row.id is not None
+    summary = result.summary
+    diff = DiffRow(
+        snapshot_id=row.id,
+        base_snapshot_id=base.id,
+        scope=result.scope,
+        added=summary.added,
+        removed=summary.removed,
+        modified=summary.modified,
+        renamed=summary.renamed,
+        moved=summary.moved,
+        budget_delta=_value_text(summary.budget.delta) if summary.budget else None,
+        detections=_json(result.detections),
+        created_at=now_text(),
+    )
+    session.add(diff)
+    session.flush()
+    assert diff.id is not None
+    session.add_all(
+        ChangeRow(
+            diff_id=diff.id,
+            snapshot_id=row.id,
+            entity=change.entity,
+            key=change.key,
+            old_key=change.old_key,
+            change=change.change,
+            field=change.field,
+            direction=change.direction,
+            tags=_json(change.tags),
+            record=_json(change),
+        )
+        for change in result.changes
+    )
+    return diff, result
+
+
+def clear_derived(session: Session) -> None:
+    """Empty every derived table (changes first: they reference diffs)."""
+    for table in (ChangeRow, DiffRow, FindingRow, EntityValueRow):
+        session.execute(delete(table))
+
+
+def rebuild(session: Session) -> int:
+    """Re-derive every current snapshot, series by series in publication order; returns how many."""
+    clear_derived(session)
+    rows = sorted(
+        store.current_snapshots(session),
+        key=lambda r: (r.department_id, r.document_kind, r.fiscal_year, r.revision, r.id or 0),
+    )
+    for row in rows:
+        derive_snapshot(session, row)
+    return len(rows)
