@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -13,14 +14,16 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.context import open_ledger
-from cli.output import Format, console, print_json
+from cli.output import console, print_json
 
 if TYPE_CHECKING:
     from ledger.history import Timeline, Version
 
 
-class HistoryFormat(str):
-    pass
+class HistoryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 def history(
@@ -36,13 +39,13 @@ def history(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The ledger as it stood then (2024-05-01 or ISO).")
     ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    output: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = HistoryFormat.table,
 ) -> None:
     """A department's versions with what changed at each, or the timeline of a line, project or indicator."""
     from ledger.history import department_history, entity_timelines, parse_as_of
 
-    if output not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"{output!r} is not one of table, json, csv", param_hint="--format")
     with open_ledger(ctx) as ledger, ledger.read() as session:
         moment = parse_as_of(as_of)
         if project is None and indicator is None and line is None:
@@ -59,8 +62,8 @@ def history(
     _print_timelines(timelines, output)
 
 
-def _print_versions(versions: list[Version], output: str) -> None:
-    if output == Format.json:
+def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
+    if output is HistoryFormat.json:
         print_json([asdict(v) for v in versions])
         return
     rows = [
@@ -80,7 +83,7 @@ def _print_versions(versions: list[Version], output: str) -> None:
         for v in versions
     ]
     header = ["version", "recorded", "hash", "changes"]
-    if output == "csv":
+    if output is HistoryFormat.csv:
         _write_csv(header, rows)
         return
     _table(None, header, rows)
@@ -101,8 +104,8 @@ def _change_text(change: dict[str, Any]) -> str:
     return text + "".join(f"; {e}" for e in extras if e)
 
 
-def _print_timelines(timelines: list[Timeline], output: str) -> None:
-    if output == "json":
+def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
+    if output is HistoryFormat.json:
         print_json([asdict(t) for t in timelines])
         return
     header = ["entity", "label", "version", "value", "changes"]
@@ -117,7 +120,7 @@ def _print_timelines(timelines: list[Timeline], output: str) -> None:
         for t in timelines
         for s in t.steps
     ]
-    if output == "csv":
+    if output is HistoryFormat.csv:
         _write_csv(header, rows)
         return
     for timeline in timelines:
