@@ -56,7 +56,7 @@ def test_recording_a_snapshot_records_its_diffs_and_findings(ledger: Ledger) -> 
         assert "carry-over-reconciled" in detected[0].payload["detections"]
         raised = events.list_events(session, event_type=events.FINDING_RAISED)
         assert raised[0].payload["new"] > 0
-        assert session.exec(select(func.count()).select_from(FindingRow)).one() > 0
+        assert session.execute(select(func.count()).select_from(FindingRow)).scalar_one() > 0
 
 
 def test_department_history_counts_each_step(ledger: Ledger) -> None:
@@ -101,7 +101,7 @@ def test_rebuild_reproduces_the_derived_tables(ledger: Ledger) -> None:
     def counts() -> tuple[int, ...]:
         with ledger.read() as session:
             return tuple(
-                session.exec(select(func.count()).select_from(t)).one()
+                session.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in (EntityValueRow, DiffRow, ChangeRow, FindingRow)
             )
 
