@@ -105,3 +105,16 @@ def test_snapshots_lists_series_as_json(tmp_path: Path, files: dict[str, Path]) 
         ("甲局", 2024, 1),
         ("甲局", 2024, 2),
     ]
+
+
+def test_demo_ingests_the_samples_and_prints_two_diffs(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    code, out, err = ledger(db, "demo")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert sum(line.startswith("recorded ") for line in lines) == 8
+    assert "Revision: the second publication of Haigang 2024" in out
+    assert "Year over year: Laoting 2023 → 2024" in out
+    assert "(revision)  34 changes" in out
+    code, again, _ = ledger(db, "demo")
+    assert code == 0 and sum(line.startswith("unchanged ") for line in again.splitlines()) == 8

@@ -194,6 +194,30 @@ def reparse(
         raise typer.Exit(1)
 
 
+def demo(ctx: typer.Context) -> None:
+    """Ingest the bundled sample publications and print one revision diff and one year-over-year diff."""
+    from cli.output import console
+    from cli.render_diff import render_diff
+    from ledger.demo import run_demo
+
+    with open_ledger(ctx) as ledger:
+        result = run_demo(ledger)
+        where = ledger.url
+    for outcome in result.outcomes:
+        typer.echo(f"{outcome.status:<17} {outcome.name} -> {outcome.ref or outcome.error}")
+    out = console()
+    for title, comparison in (
+        ("Revision: the second publication of Haigang 2024", result.revision),
+        ("Year over year: Laoting 2023 → 2024", result.year_over_year),
+    ):
+        out.rule(title)
+        out.print(f"{comparison.old_ref}  →  {comparison.new_ref}", style="dim", soft_wrap=True)
+        out.print(render_diff(comparison.result))
+    typer.echo(
+        f"\nledger: {where}  (try: ledger history 海港区 --project 专网维护费, ledger findings 乐亭县@2024)"
+    )
+
+
 def register(app: typer.Typer) -> None:
-    for command in (ingest, snapshots, show, log, verify, digest, reparse):
+    for command in (ingest, snapshots, show, log, verify, digest, reparse, demo):
         app.command()(command)
