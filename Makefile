@@ -1,32 +1,34 @@
 # One entry point for every check; .ci/run uses it too.
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Marks a venv that has the test extras (a venv made by the README's first command has not).
+STAMP := $(VENV)/.installed-test
 
-.PHONY: check lint format typecheck test demo bench clean
+.PHONY: check lint format typecheck test demo clean
 
 check: lint typecheck test
 
-$(BIN)/ledger: pyproject.toml
-	python3 -m venv $(VENV)
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-lint: $(BIN)/ledger
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/ledger
+format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-typecheck: $(BIN)/ledger
+typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(BIN)/ledger
+test: $(STAMP)
 	$(BIN)/pytest
 
-demo: $(BIN)/ledger
+demo: $(STAMP)
 	$(BIN)/ledger demo
 
 clean:
