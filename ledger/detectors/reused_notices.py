@@ -48,11 +48,11 @@ def _earlier(
     notice: Notice, fiscal_year: int, context: str, *, where: str, entity_key: str | None
 ) -> Detection:
     budget_year = notice_budget_year(notice, context)
-    funds = f"funds {budget_year}" if budget_year is not None else f"was issued in {notice.year}"
+    meant = f"allocates {budget_year} money" if budget_year is not None else f"was issued in {notice.year}"
     return Detection(
         code="earlier-year-notice",
         tag=TAG,
-        message=f"{notice.ref} {funds} but funds the {fiscal_year} budget ({where})",
+        message=f"{notice.ref} {meant} and is cited in the {fiscal_year} budget ({where})",
         where=where,
         entity="project" if entity_key is not None else "notice",
         key=entity_key if entity_key is not None else notice.ref,
