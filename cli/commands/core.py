@@ -30,7 +30,9 @@ def ingest(
             failed += 1
             error(f"{outcome.name}: {outcome.error}")
             continue
-        detail = f" ({outcome.warnings} warnings)" if outcome.warnings else ""
+        detail = (
+            f" ({outcome.warnings} warning{'s' if outcome.warnings > 1 else ''})" if outcome.warnings else ""
+        )
         # A publication stored before without a snapshot (it failed to parse) has no ref to point at.
         target = outcome.ref or "no snapshot (it did not parse)"
         typer.echo(f"{outcome.status:<17} {outcome.name} -> {target}{detail}")
