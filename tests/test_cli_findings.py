@@ -42,7 +42,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, out, err = ledger(path, "ingest", str(revised))
     assert (code, out) == (
         0,
-        "recorded          laoting-revised.txt -> 乐亭县人力资源和社会保障局@2024r2/department-targets (1 warnings)\n",
+        "recorded          laoting-revised.txt -> 乐亭县人力资源和社会保障局@2024r2/department-targets (1 warning)\n",
     ), err
     return path
 
