@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ledger.document import Document
 from ledger.layouts import choose_layout
-from ledger.model import Snapshot
+from ledger.model import ParseWarning, Snapshot
 from ledger.readers import read_document
 
 
@@ -21,12 +21,41 @@ class ParseResult:
 def parse_publication(data: bytes, filename: str = "") -> ParseResult:
     """Read ``data`` (any supported format) and parse it with the layout that recognises it.
 
-    Raises :class:`ledger.errors.ReadError`, :class:`ledger.errors.UnknownLayoutError` or
-    :class:`ledger.errors.ParseError`.
+    What the reader could not read as it stands (a formula without a cached value, a PDF page without text, hidden
+    sheets) becomes a warning of the snapshot, so it is never silently lost. Raises
+    :class:`ledger.errors.ReadError`, :class:`ledger.errors.UnknownLayoutError` or :class:`ledger.errors.ParseError`.
     """
     document = read_document(data, filename)
     layout = choose_layout(document)
     snapshot = layout.parse(document)
+    reader_warnings = _reader_warnings(document)
+    if reader_warnings:
+        snapshot = snapshot.model_copy(update={"warnings": [*snapshot.warnings, *reader_warnings]})
     return ParseResult(
         document=document, snapshot=snapshot, parser_name=layout.name, parser_version=layout.version
     )
+
+
+def _reader_warnings(document: Document) -> list[ParseWarning]:
+    meta = document.meta
+    found = [
+        ParseWarning(code="reader-warning", message=line, where=document.form)
+        for line in meta.get("warnings", "").splitlines()
+        if line.strip()
+    ]
+    if meta.get("pages_without_text"):
+        found.append(
+            ParseWarning(
+                code="pages-without-text",
+                message=f"pages {meta['pages_without_text']} have no text layer (no OCR): their content is missing",
+                where=document.form,
+            )
+        )
+    if meta.get("hidden_sheets"):
+        hidden = ", ".join(meta["hidden_sheets"].splitlines())
+        found.append(
+            ParseWarning(
+                code="hidden-sheets", message=f"hidden sheets not read: {hidden}", where=document.form
+            )
+        )
+    return found
