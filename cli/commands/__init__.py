@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments, diff, findings, history
+from cli.commands import core, departments, diff, findings, history, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -12,4 +12,5 @@ def register(app: typer.Typer) -> None:
     departments.register(app)
     diff.register(app)
     history.register(app)
+    watch.register(app)
     findings.register(app)
