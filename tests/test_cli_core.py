@@ -118,3 +118,44 @@ def test_demo_ingests_the_samples_and_prints_two_diffs(tmp_path: Path) -> None:
     assert "(revision)  34 changes" in out
     code, again, _ = ledger(db, "demo")
     assert code == 0 and sum(line.startswith("unchanged ") for line in again.splitlines()) == 8
+
+
+def test_log_follow_streams_events_recorded_by_another_process(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "follow.db"
+    seed = Path(__file__).resolve().parent.parent / "samples" / "seeds" / "taishan-hrss-2024-targets.txt"
+    ledger(db, "ingest", str(files["bad"]))  # two events before following starts: the backlog
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "--db",
+        str(db),
+        "log",
+        "--follow",
+        "-f",
+        "json",
+        "--interval",
+        "0.1",
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as follower:
+        assert follower.stdout is not None
+        try:
+            backlog = [json.loads(follower.stdout.readline())["type"] for _ in range(2)]
+            assert backlog == ["publication-received", "parse-failed"]
+            ingest = [sys.executable, "-m", "cli", "--db", str(db), "ingest", str(seed)]
+            subprocess.run(ingest, check=True, capture_output=True)
+            deadline = time.monotonic() + 30
+            streamed: list[str] = []
+            while "finding-raised" not in streamed and time.monotonic() < deadline:
+                streamed.append(json.loads(follower.stdout.readline())["type"])
+            assert streamed[:2] == ["publication-received", "snapshot-recorded"]
+        finally:
+            follower.send_signal(signal.SIGINT)
+            assert follower.wait(timeout=10) == 0

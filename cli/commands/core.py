@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.context import open_ledger
 from cli.output import Format, error, print_json, print_table
+
+if TYPE_CHECKING:
+    from ledger.events import Event
+    from ledger.store import Ledger
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -122,13 +128,22 @@ def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="Show the last N events.")] = 50,
     event_type: Annotated[str | None, typer.Option("--type", help="Only events of this type.")] = None,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep printing events as they are recorded (Ctrl-C stops).")
+    ] = False,
+    interval: Annotated[float, typer.Option(help="With --follow: seconds between polls.")] = 1.0,
     output: FormatOption = Format.table,
 ) -> None:
-    """Show the event log (newest last)."""
+    """Show the event log (newest last); --follow streams new events, one line each (JSON Lines with -f json)."""
     from ledger import events
 
-    with open_ledger(ctx) as ledger, ledger.read() as session:
-        rows = events.list_events(session, event_type=event_type)[-limit:] if limit > 0 else []
+    with open_ledger(ctx) as ledger:
+        with ledger.read() as session:
+            rows = events.list_events(session, event_type=event_type)[-limit:] if limit > 0 else []
+            newest = events.head(session)
+        if follow:
+            _follow_log(ledger, rows, newest.seq if newest else 0, event_type, interval, output)
+            return
     if output is Format.json:
         print_json([e.__dict__ for e in rows])
         return
@@ -137,6 +152,29 @@ def log(
         ["seq", "time", "type", "subject", "hash"],
         [[e.seq, e.created_at[:19], e.type, e.subject, e.hash[:12]] for e in rows],
     )
+
+
+def _follow_log(
+    ledger: Ledger, backlog: list[Event], after: int, event_type: str | None, interval: float, output: Format
+) -> None:
+    """One line per event, flushed as it comes (a table cannot stream)."""
+    from ledger.follow import follow
+
+    def emit(event: Event) -> None:
+        if output is Format.json:
+            line = json.dumps(event.__dict__, ensure_ascii=False)
+        else:
+            line = f"{event.seq:>6}  {event.created_at[:19]}  {event.type:<20}  {event.subject}  {event.hash[:12]}"
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    for event in backlog:
+        emit(event)
+    try:
+        for event in follow(ledger, after_seq=after, poll_interval_s=interval, event_type=event_type):
+            emit(event)
+    except KeyboardInterrupt:
+        pass
 
 
 def verify(
