@@ -69,11 +69,7 @@ def _record(session: Session, publication_id: int, parsed: ParseResult) -> Repar
         return ReparseOutcome(publication_id, publication.filename, status, snapshot_id=outcome.snapshot_id)
     if (previous.parser_name, previous.parser_version) == (parsed.parser_name, parsed.parser_version):
         return ReparseOutcome(publication_id, publication.filename, "current", snapshot_id=previous.id)
-    snapshot = parsed.snapshot
-    department, _ = store.canonical_department(session, snapshot.department.name, snapshot.department.code)
-    if snapshot.department.name != department.name:
-        renamed = snapshot.department.model_copy(update={"name": department.name})
-        snapshot = snapshot.model_copy(update={"department": renamed})
+    department, snapshot = store.with_canonical_department(session, parsed.snapshot)
     assert department.id is not None
     series = store.Series(department.id, snapshot.fiscal_year, snapshot.document_kind)
     same_series = store.series_of(previous) == series

@@ -104,6 +104,16 @@ def canonical_department(session: Session, name: str, code: str | None) -> tuple
     return row, True
 
 
+def with_canonical_department(session: Session, snapshot: Snapshot) -> tuple[DepartmentRow, Snapshot]:
+    """The department of a parsed snapshot (aliases resolved, created when new), and the snapshot naming it by its
+    canonical name, as the canonical JSON must (SPEC §4)."""
+    department, _ = canonical_department(session, snapshot.department.name, snapshot.department.code)
+    if snapshot.department.name != department.name:
+        renamed = snapshot.department.model_copy(update={"name": department.name})
+        snapshot = snapshot.model_copy(update={"department": renamed})
+    return department, snapshot
+
+
 def departments_matching(session: Session, text: str) -> list[DepartmentRow]:
     """Departments whose canonical name or an alias contains ``text`` (exact matches first)."""
     exact = department_by_name(session, text)
