@@ -1,13 +1,14 @@
 """Exports of tabular records: XLSX workbooks, CSV files and JSON, for auditors who work in spreadsheets.
 
 Records are plain dicts with English keys (``{"code": …, "name": …, "amount": Decimal(…)}``), grouped by *kind*
-(``projects``, ``indicators``, ``findings`` …) into *sheets*. Each known kind has a column list: the Chinese header
-people read and whether the column is an amount. Unknown kinds and keys still export, headed by their key, so new
-record kinds (diffs, histories) work before they get Chinese headers.
+(``projects``, ``indicators``, ``findings``, ``changes``, ``versions`` …) into *sheets*. Each known kind has a column
+list: the Chinese header people read and whether the column holds amounts. Unknown kinds and keys still export,
+headed by their key. The records of snapshots and findings are built here; those of diffs, histories and the
+department's audit workbook in :mod:`ledger.workbook`.
 
-- XLSX (:func:`to_xlsx`): one sheet per kind, the header row frozen, amounts as numbers with the ``0.00`` format,
-  column widths fitted to the text (CJK characters count double). Decimals are handed to openpyxl as they are; no
-  arithmetic is ever done in float.
+- XLSX (:func:`to_xlsx`): one sheet per kind, the header row frozen, amounts (Decimals) as numbers with the ``0.00``
+  format, column widths fitted to the text (CJK characters count double). Decimals are handed to openpyxl as they
+  are; no arithmetic is ever done in float.
 - CSV (:func:`to_csv`): one file per kind, UTF-8 *with a byte-order mark*: without it Excel reads a UTF-8 CSV in the
   system's ANSI code page and shows Chinese as mojibake. Amounts are written as their exact decimal text, with the
   digits the source printed (``2.00``). :func:`csv_text` (for standard output) has no byte-order mark.
@@ -25,20 +26,22 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from ledger.canonical import decimal_text, to_jsonable
+from ledger.columns import COLUMNS as COLUMNS
+from ledger.columns import SHEET_TITLES as SHEET_TITLES
+from ledger.columns import Column as Column
+from ledger.columns import columns_for as columns_for
 from ledger.findings import Finding
 from ledger.model import Indicator, Line, Project, Snapshot
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 EXPORT_SCHEMA = "ledger.export/1"
 
@@ -47,138 +50,29 @@ Value = str | int | Decimal | bool | list[str] | dict[str, Any] | None
 Record = dict[str, Value]
 Sheets = dict[str, list[Record]]
 
+#: The file names :func:`write` knows how to write.
+SUFFIXES = (".xlsx", ".csv", ".json")
 AMOUNT_FORMAT = "0.00"
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
 _LIST_SEPARATOR = "；"
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    amount: bool = False
-
-
-def _columns(*spec: tuple[str, str] | tuple[str, str, bool]) -> tuple[Column, ...]:
-    return tuple(Column(*item) for item in spec)
-
-
-#: Sheet titles (Excel allows 31 characters, no ``[]:*?/\``).
-SHEET_TITLES: dict[str, str] = {
-    "summary": "概况",
-    "projects": "项目",
-    "indicators": "绩效指标",
-    "lines": "预算科目",
-    "function_lines": "功能分类科目",
-    "economic_lines": "经济分类科目",
-    "goals": "绩效目标",
-    "key_tasks": "重点工作任务",
-    "notices": "资金文件",
-    "warnings": "解析提示",
-    "findings": "审计发现",
-}
-
-#: The columns of each record kind, in order, with their Chinese headers.
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "summary": _columns(("item", "事项"), ("value", "内容", True)),
-    "projects": _columns(
-        ("code", "项目编码"),
-        ("name", "项目名称"),
-        ("unit", "单位"),
-        ("amount", "预算数（万元）", True),
-        ("fiscal_amount", "其中：财政资金（万元）", True),
-        ("other_amount", "其他资金（万元）", True),
-        ("purpose", "资金用途"),
-        ("spending_plan", "资金支出计划（累计%）"),
-        ("goals", "绩效目标"),
-        ("notices", "资金文件"),
-        ("indicator_count", "指标数"),
-    ),
-    "indicators": _columns(
-        ("project_code", "项目编码"),
-        ("project_name", "项目名称"),
-        ("level1", "一级指标"),
-        ("level2", "二级指标"),
-        ("name", "三级指标"),
-        ("description", "绩效指标描述"),
-        ("value", "指标值"),
-        ("op", "比较"),
-        ("number", "数值"),
-        ("upper", "上限"),
-        ("unit", "计量单位"),
-        ("text", "定性指标值"),
-        ("basis", "指标值确定依据"),
-        ("source_level1", "原文一级指标"),
-    ),
-    "lines": _columns(
-        ("table", "表"),
-        ("parent", "上级"),
-        ("code", "编码"),
-        ("name", "名称"),
-        ("amount", "金额（万元）", True),
-    ),
-    "function_lines": _columns(
-        ("table", "表"),
-        ("code", "科目编码"),
-        ("name", "科目名称"),
-        ("total", "合计（万元）", True),
-        ("basic", "基本支出（万元）", True),
-        ("project", "项目支出（万元）", True),
-        ("carry_over", "上年结转（万元）", True),
-    ),
-    "economic_lines": _columns(
-        ("code", "科目编码"),
-        ("name", "科目名称"),
-        ("total", "合计（万元）", True),
-        ("personnel", "人员经费（万元）", True),
-        ("public", "公用经费（万元）", True),
-    ),
-    "goals": _columns(
-        ("project_code", "项目编码"), ("project_name", "项目名称"), ("key", "编号"), ("text", "目标")
-    ),
-    "key_tasks": _columns(
-        ("name", "名称"),
-        ("content", "主要实施内容"),
-        ("amount", "拟投入的资金（万元）", True),
-        ("expected", "期望达到的目标"),
-        ("optional", "其他需完成的任务（可选填）"),
-    ),
-    "notices": _columns(("ref", "文号"), ("issuer", "发文机关代字"), ("year", "年份"), ("number", "序号")),
-    "warnings": _columns(("code", "类别"), ("message", "说明"), ("where", "位置")),
-    "findings": _columns(
-        ("snapshot", "快照"),
-        ("status", "状态"),
-        ("severity", "严重程度"),
-        ("rule", "规则"),
-        ("location", "位置"),
-        ("message", "说明"),
-        ("key", "键"),
-        ("facts", "数据"),
-    ),
-}
-
 #: What the 项目名称 column says for the department-wide (部门整体) goals and indicators.
 DEPARTMENT_SCOPE = "部门整体"
-
-
-def columns_for(kind: str, records: Sequence[Mapping[str, Any]]) -> list[Column]:
-    """The known columns of ``kind`` present in any record (in their order), then unknown keys as they come."""
-    known = COLUMNS.get(kind, ())
-    present: dict[str, None] = {}
-    for record in records:
-        present.update(dict.fromkeys(record))
-    columns = [column for column in known if column.key in present or not records]
-    named = {column.key for column in known}
-    columns += [Column(key, key) for key in present if key not in named]
-    return columns
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------------
 
 
-def to_xlsx(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path) -> None:
-    """One worksheet per kind, header row frozen, amounts as numbers in the ``0.00`` format."""
+def to_xlsx(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path | IO[bytes]) -> None:
+    """One worksheet per kind, header row frozen, amounts as numbers in the ``0.00`` format.
+
+    ``path`` is a file name or a binary stream (e.g. ``io.BytesIO`` for a workbook kept in memory).
+    """
+    # openpyxl is imported only to write a workbook: it adds ~70 ms to the start of every command that prints text.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     default = workbook.active
     if default is not None:
@@ -201,22 +95,25 @@ def _sheet_title(kind: str, taken: Sequence[str]) -> str:
 
 
 def _write_sheet(sheet: Worksheet, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     columns = columns_for(kind, records)
     sheet.append([column.header for column in columns])
     widths = [cell_len(column.header) for column in columns]
-    for record in records:
+    for row, record in enumerate(records, 2):
         cells = [_xlsx_value(record.get(column.key)) for column in columns]
         sheet.append(cells)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula (see module docstring)
+        for number, value in enumerate(cells, 1):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row, number).data_type = "s"  # text, never a formula (see module docstring)
         widths = [max(width, _display_width(cell)) for width, cell in zip(widths, cells, strict=True)]
     for index, column in enumerate(columns, 1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = min(max(widths[index - 1] + 2, _MIN_WIDTH), _MAX_WIDTH)
         if column.amount:
+            # Decimals only: an integer in such a column is a count or a year (年度 2024 in 概况), not money.
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                if isinstance(cell.value, Decimal | int) and not isinstance(cell.value, bool):
+                if isinstance(cell.value, Decimal):
                     cell.number_format = AMOUNT_FORMAT
     sheet.freeze_panes = "A2"
 
@@ -232,6 +129,8 @@ def _xlsx_value(value: Any) -> Any:
     elif isinstance(value, dict):
         value = json.dumps(to_jsonable(value), ensure_ascii=False)
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
 
@@ -310,18 +209,31 @@ def to_json(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path) -> No
     path.write_text(json_text(sheets) + "\n", encoding="utf-8")
 
 
+def check_target(path: Path) -> None:
+    """Raise :class:`ValueError` (with a message for people) unless :func:`write` can write to ``path``."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"cannot export to {path.name}: use a .xlsx, .csv or .json file name")
+
+
 def write(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path) -> list[Path]:
-    """Write ``sheets`` in the format the file name asks for (``.xlsx``, ``.csv``, ``.json``); returns the files."""
+    """Write ``sheets`` in the format the file name asks for (``.xlsx``, ``.csv``, ``.json``); returns the files.
+
+    CSV holds one table per file: a single kind is written to ``path`` itself, several to one file each
+    (:func:`to_csv_files`).
+    """
+    check_target(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         to_xlsx(sheets, path)
         return [path]
     if suffix == ".csv":
+        if len(sheets) == 1:
+            ((kind, records),) = sheets.items()
+            to_csv(records, path, kind)
+            return [path]
         return to_csv_files(sheets, path)
-    if suffix == ".json":
-        to_json(sheets, path)
-        return [path]
-    raise ValueError(f"cannot export to {path.name}: use a .xlsx, .csv or .json file name")
+    to_json(sheets, path)
+    return [path]
 
 
 # --- snapshots and findings as records ----------------------------------------------------------------------------
@@ -508,9 +420,14 @@ def goal_records(snapshot: Snapshot) -> list[Record]:
 
 
 def findings_records(
-    findings: Iterable[Finding], *, snapshot: str | None = None, status: str | None = None
+    findings: Iterable[Finding],
+    *,
+    snapshot: str | None = None,
+    status: str | None = None,
+    base: str | None = None,
 ) -> list[Record]:
-    """Findings as records; ``snapshot`` names the snapshot (listing several), ``status`` is new/resolved/persisting."""
+    """Findings as records; ``snapshot`` names the snapshot (listing several), ``status`` is new/resolved/persisting
+    and ``base`` the snapshot that status is measured against."""
     records: list[Record] = []
     for finding in findings:
         record: Record = {}
@@ -518,6 +435,8 @@ def findings_records(
             record["snapshot"] = snapshot
         if status is not None:
             record["status"] = status
+        if base is not None:
+            record["base"] = base
         record.update(
             {
                 "severity": finding.severity,

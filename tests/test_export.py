@@ -36,7 +36,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
         },
         {"code": None, "name": "被征地农民社会保障费", "amount": Decimal("0.05"), "goals": []},
     ],
-    "changes": [{"entity": "project", "delta": Decimal("-1.5")}],  # a kind without Chinese headers yet
+    "extras": [{"entity": "project", "delta": Decimal("-1.5")}],  # a kind without Chinese headers
 }
 
 
@@ -44,7 +44,7 @@ def test_xlsx_sheets_headers_frozen_panes_formats_and_exact_values(tmp_path: Pat
     path = tmp_path / "out.xlsx"
     export.to_xlsx(SHEETS, path)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["项目", "changes"]
+    assert workbook.sheetnames == ["项目", "extras"]
     projects = workbook["项目"]
     assert projects.freeze_panes == "A2"
     assert [cell.value for cell in projects[1]] == ["项目编码", "项目名称", "预算数（万元）", "绩效目标"]
@@ -58,9 +58,9 @@ def test_xlsx_sheets_headers_frozen_panes_formats_and_exact_values(tmp_path: Pat
     assert [projects.cell(row, 3).number_format for row in (2, 3)] == ["0.00", "0.00"]
     assert projects.cell(2, 1).number_format == "General"
     assert _exact(projects.cell(3, 3).value) == Decimal("0.05")
-    changes = workbook["changes"]
-    assert [cell.value for cell in changes[1]] == ["entity", "delta"]
-    assert changes.cell(2, 2).number_format == "General"  # unknown kinds do not know which columns are money
+    extras = workbook["extras"]
+    assert [cell.value for cell in extras[1]] == ["entity", "delta"]
+    assert extras.cell(2, 2).number_format == "General"  # unknown kinds do not know which columns are money
 
 
 def test_xlsx_column_widths_count_cjk_double(tmp_path: Path) -> None:
@@ -95,8 +95,8 @@ def test_csv_has_a_byte_order_mark_chinese_headers_and_published_digits(tmp_path
 
 def test_csv_files_one_per_kind(tmp_path: Path) -> None:
     written = export.write(SHEETS, tmp_path / "export.csv")
-    assert [p.name for p in written] == ["export.projects.csv", "export.changes.csv"]
-    assert (tmp_path / "export.changes.csv").read_text(encoding="utf-8-sig") == "entity,delta\nproject,-1.5\n"
+    assert [p.name for p in written] == ["export.projects.csv", "export.extras.csv"]
+    assert (tmp_path / "export.extras.csv").read_text(encoding="utf-8-sig") == "entity,delta\nproject,-1.5\n"
 
 
 def test_json_keeps_keys_and_decimal_strings(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.context import open_ledger, user_errors
+from cli.exports import ToOption, check_target, write_sheets
 from cli.output import console, error
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ def diff(
     revisions: Annotated[
         bool, typer.Option("--revisions", help="Each revision of DEPARTMENT@YEAR against the one before.")
     ] = False,
-    output: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
+    output: Annotated[
+        DiffFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+    ] = None,
     only: Annotated[
         str | None,
         typer.Option("--only", help="Change kinds, comma-separated: added,removed,modified,renamed,moved."),
@@ -55,10 +58,15 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when there are changes (like git diff --exit-code).")
     ] = False,
+    to: ToOption = None,
 ) -> None:
-    """Show what changed: budgets, projects, indicators and targets, with how each entity was matched."""
+    """Show what changed: budgets, projects, indicators and targets, with how each entity was matched.
+
+    With --to, write the comparison to a workbook instead: 汇总 (totals), 变更 (change records), 检测 (detections).
+    """
     from ledger import compare
 
+    check_target(to, output)
     threshold = _percent(min_pct)
     with open_ledger(ctx) as ledger, ledger.read() as session:
         if revisions:
@@ -72,7 +80,13 @@ def diff(
             raise typer.Exit(2)
     with user_errors():
         results = [_filtered(c.result, only, entity, threshold) for c in comparisons]
-    _print(comparisons, results, output, as_list=revisions)
+    if to is not None:
+        from ledger.workbook import diff_sheets
+
+        named = [(c.old_ref, c.new_ref, r) for c, r in zip(comparisons, results, strict=True)]
+        write_sheets(diff_sheets(named), to)
+    else:
+        _print(comparisons, results, output or DiffFormat.table, as_list=revisions)
     if exit_code and any(r.changes for r in results):
         raise typer.Exit(1)
 

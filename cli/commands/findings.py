@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from cli.context import open_ledger
+from cli.exports import ToOption, check_target, write_sheets
 from cli.output import error, print_json, print_table
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from ledger.export import Record
     from ledger.findings import Comparison, Finding
 
 
@@ -49,16 +53,21 @@ def findings(
         typer.Option("--compare", help="Compare two snapshots OLD NEW: new, resolved, persisting findings."),
     ] = None,
     output: Annotated[
-        FindingsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = FindingsFormat.table,
+        FindingsFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+    ] = None,
     fail_on: Annotated[
         Severity | None,
         typer.Option(
             "--fail-on", help="Exit 1 when a (new) finding is this severe or worse (for scripts and CI)."
         ),
     ] = None,
+    to: ToOption = None,
 ) -> None:
-    """Audit findings of snapshots (SPEC §7): totals, costs above budgets, stale years, truncated documents …"""
+    """Audit findings of snapshots (SPEC §7): totals, costs above budgets, stale years, truncated documents …
+
+    With --to, write them to a sheet (审计发现) instead, with their status when comparing.
+    """
+    check_target(to, output)
     if compare_refs is not None and (ref is not None or since is not None):
         error("--compare OLD NEW takes no REF and no --since")
         raise typer.Exit(2)
@@ -67,21 +76,23 @@ def findings(
         raise typer.Exit(2)
     pair = compare_refs if compare_refs is not None else ((since, ref) if since is not None and ref else None)
     if pair is not None:
-        raised = _compare(ctx, pair[0], pair[1], output)
+        raised = _compare(ctx, pair[0], pair[1], output or FindingsFormat.table, to)
     else:
-        raised = _list(ctx, ref, output)
+        raised = _list(ctx, ref, output or FindingsFormat.table, to)
     if fail_on is not None and any(_at_least(f.severity, fail_on) for f in raised):
         raise typer.Exit(1)
 
 
-def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat) -> list[Finding]:
+def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat, to: Path | None) -> list[Finding]:
     from ledger import store
     from ledger.findings import find
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
         found = [(store.describe(session, row), find(store.load_snapshot(row))) for row in rows]
-    if output is FindingsFormat.json:
+    if to is not None:
+        write_sheets({"findings": _listed_records(found)}, to)
+    elif output is FindingsFormat.json:
         _print_json_list(found, single=ref is not None)
     elif output is FindingsFormat.csv:
         _print_csv_list(found)
@@ -90,22 +101,27 @@ def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat) -> list[F
     return [finding for _, listed in found for finding in listed]
 
 
-def _compare(ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat) -> list[Finding]:
+def _compare(
+    ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat, to: Path | None
+) -> list[Finding]:
     from ledger import store
     from ledger.findings import compare, find
+    from ledger.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
         old_name, new_name = store.describe(session, old_row), store.describe(session, new_row)
         result = compare(find(store.load_snapshot(old_row)), find(store.load_snapshot(new_row)))
-    if output is FindingsFormat.json:
+    if to is not None:
+        write_sheets({"findings": findings_comparison_records(result)}, to)
+    elif output is FindingsFormat.json:
         from ledger.findings import FINDINGS_SCHEMA
 
         print_json({"schema": FINDINGS_SCHEMA, "from": old_name, "to": new_name, **result.model_dump()})
     elif output is FindingsFormat.csv:
         from ledger.export import csv_text
 
-        sys.stdout.write(csv_text(_comparison_records(result), "findings"))
+        sys.stdout.write(csv_text(findings_comparison_records(result), "findings"))
     else:
         title = (
             f"{old_name} → {new_name}: {len(result.new)} new, {len(result.resolved)} resolved, "
@@ -118,14 +134,6 @@ def _compare(ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFor
 
 def _statuses(result: Comparison) -> list[tuple[str, list[Finding]]]:
     return [("new", result.new), ("resolved", result.resolved), ("persisting", result.persisting)]
-
-
-def _comparison_records(result: Comparison) -> list[dict[str, Any]]:
-    from ledger.export import findings_records
-
-    return [
-        record for status, listed in _statuses(result) for record in findings_records(listed, status=status)
-    ]
 
 
 def _cells(finding: Finding) -> list[str]:
@@ -172,11 +180,16 @@ def _print_json_list(found: list[tuple[str, list[Finding]]], *, single: bool) ->
         print_json({"schema": FINDINGS_SCHEMA, "snapshots": listed})
 
 
-def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
-    from ledger.export import csv_text, findings_records
+def _listed_records(found: list[tuple[str, list[Finding]]]) -> list[Record]:
+    from ledger.export import findings_records
 
-    records = [record for name, listed in found for record in findings_records(listed, snapshot=name)]
-    sys.stdout.write(csv_text(records, "findings"))
+    return [record for name, listed in found for record in findings_records(listed, snapshot=name)]
+
+
+def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
+    from ledger.export import csv_text
+
+    sys.stdout.write(csv_text(_listed_records(found), "findings"))
 
 
 def _at_least(severity: str, threshold: Severity) -> bool:
@@ -186,45 +199,75 @@ def _at_least(severity: str, threshold: Severity) -> bool:
 
 def export(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Snapshot id, hash prefix or DEPARTMENT@YEAR[rN][/KIND].")],
     to: Annotated[
         Path,
         typer.Option(
             "--to", help="Output file: .xlsx (one sheet per entity), .csv (one file each) or .json."
         ),
     ],
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="Snapshot id, hash prefix or DEPARTMENT@YEAR[rN][/KIND]; with --all a DEPARTMENT "
+            "(every department when omitted).",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Everything about a department: its versions, every stored change record and detection, the "
+            "findings of every version with their status, the projects and indicators of each series' latest.",
+        ),
+    ] = False,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Only this entity (projects, indicators, findings …).")
     ] = None,
     with_findings: Annotated[
-        bool, typer.Option("--findings/--no-findings", help="Add the snapshot's audit findings as a sheet.")
+        bool, typer.Option("--findings/--no-findings", help="Add the audit findings as a sheet.")
     ] = True,
 ) -> None:
-    """Export a snapshot's projects, indicators, budget lines, goals, tasks, notices and warnings for spreadsheets."""
-    from ledger import export as exporting
-    from ledger import store
-    from ledger.findings import find
-
-    if to.suffix.lower() not in (".xlsx", ".csv", ".json"):
-        error(f"cannot export to {to.name}: use a .xlsx, .csv or .json file name")
+    """Export a snapshot's projects, indicators, budget lines, goals, tasks, notices and warnings for spreadsheets,
+    or with --all a department's whole audit trail."""
+    check_target(to)
+    if every and ref is not None and "@" in ref:
+        error(f"--all takes a DEPARTMENT, not a snapshot reference like {ref!r}")
+        raise typer.Exit(2)
+    if not every and ref is None:
+        error("give a snapshot REF, or --all [DEPARTMENT]")
         raise typer.Exit(2)
     with open_ledger(ctx) as ledger, ledger.read() as session:
-        snapshot = store.load_snapshot(store.resolve_ref(session, ref))
-    sheets = exporting.snapshot_sheets(snapshot)
-    if with_findings:
-        sheets["findings"] = exporting.findings_records(find(snapshot))
+        if every or ref is None:  # ref is None only with --all (checked above)
+            sheets = _audit_sheets(session, ref)
+        else:
+            sheets = _snapshot_sheets(session, ref, with_findings)
+    if not with_findings:
+        sheets.pop("findings", None)
     if sheet is not None:
         if sheet not in sheets:
             error(f"no sheet {sheet!r}; the sheets are: {', '.join(sheets)}")
             raise typer.Exit(2)
         sheets = {sheet: sheets[sheet]}
-    if sheet is not None and to.suffix.lower() == ".csv":
-        exporting.to_csv(sheets[sheet], to, sheet)
-        written = [to]
-    else:
-        written = exporting.write(sheets, to)
-    for path in written:
-        typer.echo(f"wrote {path}")
+    write_sheets(sheets, to)
+
+
+def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:
+    from ledger import export as exporting
+    from ledger import store
+    from ledger.findings import find
+
+    snapshot = store.load_snapshot(store.resolve_ref(session, ref))
+    sheets = exporting.snapshot_sheets(snapshot)
+    if with_findings:
+        sheets["findings"] = exporting.findings_records(find(snapshot))
+    return sheets
+
+
+def _audit_sheets(session: Session, department: str | None) -> dict[str, list[Record]]:
+    from ledger.workbook import audit_sheets
+
+    return audit_sheets(session, department)
 
 
 def register(app: typer.Typer) -> None:

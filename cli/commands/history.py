@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.context import open_ledger
+from cli.exports import ToOption, check_target, write_sheets
 from cli.output import console, print_json
 
 if TYPE_CHECKING:
@@ -40,17 +41,27 @@ def history(
         str | None, typer.Option("--as-of", help="The ledger as it stood then (2024-05-01 or ISO).")
     ] = None,
     output: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.table,
+        HistoryFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+    ] = None,
+    to: ToOption = None,
 ) -> None:
-    """A department's versions with what changed at each, or the timeline of a line, project or indicator."""
-    from ledger.history import department_history, entity_timelines, parse_as_of
+    """A department's versions with what changed at each, or the timeline of a line, project or indicator.
 
+    With --to, write a sheet instead: 版本 (one row per version and comparison) or 时间线 (one row per entity per
+    version).
+    """
+    from ledger.history import department_history, entity_timelines, parse_as_of
+    from ledger.workbook import timeline_records, version_records
+
+    check_target(to, output)
     with open_ledger(ctx) as ledger, ledger.read() as session:
         moment = parse_as_of(as_of)
         if project is None and indicator is None and line is None:
             versions = department_history(session, department, as_of=moment)
-            _print_versions(versions, output)
+            if to is not None:
+                write_sheets({"versions": version_records(versions)}, to)
+            else:
+                _print_versions(versions, output or HistoryFormat.table)
             return
         timelines = entity_timelines(
             session, department, project=project, indicator=indicator, line=line, as_of=moment
@@ -59,7 +70,10 @@ def history(
         what = indicator or project or line
         typer.echo(f"nothing named {what!r} in {department}'s versions", err=True)
         raise typer.Exit(1)
-    _print_timelines(timelines, output)
+    if to is not None:
+        write_sheets({"timeline": timeline_records(timelines)}, to)
+    else:
+        _print_timelines(timelines, output or HistoryFormat.table)
 
 
 def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
@@ -93,18 +107,9 @@ def _signed(text: str | None) -> str:
     return "" if text is None else (text if text.startswith("-") else f"+{text}")
 
 
-def _change_text(change: dict[str, Any]) -> str:
-    what = change.get("field_label") or change.get("field") or ""
-    if change["change"] in ("added", "removed"):
-        text = f"{change['change']} ({change.get('new') or change.get('old') or ''})"
-    else:
-        text = f"{change['change']} {what}: {change.get('old')} → {change.get('new')}"
-    extras = [change.get("direction"), f"Δ {_signed(change['delta'])}" if change.get("delta") else None]
-    extras.append(f"matched by {change['matched_by']}" if change.get("matched_by") else None)
-    return text + "".join(f"; {e}" for e in extras if e)
-
-
 def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
+    from ledger.workbook import change_summary
+
     if output is HistoryFormat.json:
         print_json([asdict(t) for t in timelines])
         return
@@ -115,7 +120,7 @@ def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
             t.label,
             s.ref,
             s.value if s.present else "(absent)",
-            " | ".join(_change_text(c) for c in s.changes),
+            " | ".join(change_summary(c) for c in s.changes),
         ]
         for t in timelines
         for s in t.steps
@@ -125,7 +130,7 @@ def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
         return
     for timeline in timelines:
         body = [
-            [s.ref, s.value if s.present else "(absent)", "\n".join(_change_text(c) for c in s.changes)]
+            [s.ref, s.value if s.present else "(absent)", "\n".join(change_summary(c) for c in s.changes)]
             for s in timeline.steps
         ]
         _table(f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body)

@@ -1,7 +1,8 @@
 """Renderings of a :class:`~ledger.diff.records.DiffResult`: JSON, CSV, Markdown and XLSX (SPEC §6).
 
-Each function returns the document (text, or bytes for XLSX) and prints nothing. Money and percentages are written
-as exact decimal strings (``828.39``, ``7.10``), never floats.
+Each function returns the document (text, or bytes for XLSX) and prints nothing. In JSON, CSV and Markdown, money
+and percentages are exact decimal strings (``828.39``, ``7.10``); the XLSX holds them as numbers (Decimals handed to
+openpyxl, never a float computed here).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ledger.diff.records import (
 
 __all__ = ["CSV_COLUMNS", "to_csv", "to_json", "to_markdown", "to_xlsx"]
 
-#: Columns of the CSV and XLSX change tables, in order (the JSON field names of :class:`Change`).
+#: Columns of the CSV change table, in order (the JSON field names of :class:`Change`).
 CSV_COLUMNS: tuple[str, ...] = (
     "scope",
     "entity",
@@ -207,42 +208,15 @@ def _detection_row(detection: Detection, limit: int) -> list[str]:
 
 
 def to_xlsx(result: DiffResult) -> bytes:
-    """A workbook with the sheets ``summary``, ``changes`` (columns :data:`CSV_COLUMNS`) and ``detections``.
+    """The workbook of :func:`ledger.workbook.diff_sheets`: 汇总, 变更 and 检测, written by the shared writer of
+    :mod:`ledger.export` (Chinese headers, frozen header row, amounts as numbers in the ``0.00`` format).
 
-    Numbers are written as text so that no amount passes through a float.
+    The sides are named by department, year and document kind; ``ledger diff --to`` names them by ledger reference.
     """
-    from openpyxl import Workbook
+    # Imported here: ledger.workbook reads the store, which needs nothing of this module's other renderings.
+    from ledger.export import to_xlsx as write_xlsx
+    from ledger.workbook import diff_sheets, snapshot_name
 
-    workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None  # a new workbook always has one sheet
-    summary.title = "summary"
-    counts = result.summary
-    summary.append(["scope", result.scope])
-    summary.append(["old", f"{result.old.department} {result.old.fiscal_year} {result.old.document_kind}"])
-    summary.append(["new", f"{result.new.department} {result.new.fiscal_year} {result.new.document_kind}"])
-    for name in ("added", "removed", "modified", "renamed", "moved", "total"):
-        summary.append([name, getattr(counts, name)])
-    for name, totals in (("budget", counts.budget), ("project_budget", counts.project_budget)):
-        summary.append([name, cell_text(totals.old), cell_text(totals.new), cell_text(totals.delta)])
-    changes = workbook.create_sheet("changes")
-    changes.append(list(CSV_COLUMNS))
-    for change in result.changes:
-        changes.append(_row(change))
-    detections = workbook.create_sheet("detections")
-    detections.append(["code", "tag", "entity", "key", "field", "where", "message"])
-    for detection in result.detections:
-        detections.append(
-            [
-                detection.code,
-                detection.tag,
-                detection.entity or "",
-                detection.key or "",
-                detection.field or "",
-                detection.where,
-                detection.message,
-            ]
-        )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(diff_sheets([(snapshot_name(result, "old"), snapshot_name(result, "new"), result)]), buffer)
     return buffer.getvalue()

@@ -74,10 +74,14 @@ def test_markdown_puts_totals_first_and_escapes_cells() -> None:
     assert "tightened 收紧" in text
 
 
-def test_xlsx_has_the_three_sheets_and_text_amounts() -> None:
+def test_xlsx_has_the_three_sheets_and_numeric_amounts() -> None:
     workbook = load_workbook(io.BytesIO(to_xlsx(result())))
-    assert workbook.sheetnames == ["summary", "changes", "detections"]
-    changes = list(workbook["changes"].iter_rows(values_only=True))
-    assert changes[0] == CSV_COLUMNS
-    assert changes[1][CSV_COLUMNS.index("old")] == "16.5"
-    assert Decimal(str(changes[1][CSV_COLUMNS.index("delta")])) == Decimal("-2")
+    assert workbook.sheetnames == ["汇总", "变更", "检测"]
+    changes = workbook["变更"]
+    header = [cell.value for cell in changes[1]]
+    assert header[:6] == ["原版本", "新版本", "对比类型", "对象类型", "名称", "变更类型"]
+    first = {name: cell for name, cell in zip(header, changes[2], strict=True)}
+    assert first["原版本"].value == "测试市人力资源和社会保障局@2023/project-targets"
+    assert (first["原值"].value, first["原值"].number_format) == (16.5, "0.00")
+    assert Decimal(str(first["变化额"].value)) == Decimal("-2")
+    assert Decimal(str(first["变化率（%）"].value)) == Decimal("-12.12")
