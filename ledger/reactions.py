@@ -7,14 +7,20 @@ Handlers run inside the transaction that recorded the snapshot, so the snapshot,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session, select
 
 from ledger import events
-from ledger.derive import Derived, derive_snapshot
 from ledger.events import Event
-from ledger.findings import compare as compare_findings
-from ledger.findings.model import Finding
 from ledger.tables import DiffRow, FindingRow, SnapshotRow
+
+if TYPE_CHECKING:
+    from ledger.derive import Derived
+    from ledger.findings.model import Finding
+
+# The diff engine and the findings rules are imported when a snapshot is recorded, not when a ledger is opened:
+# most commands only read, and should start fast.
 
 #: How many new finding keys one finding-raised event lists (the rest are counted).
 _LISTED_FINDINGS = 50
@@ -27,11 +33,15 @@ def install() -> None:
 
 
 def on_snapshot_recorded(session: Session, event: Event) -> None:
+    from ledger.derive import derive_snapshot
+
     row = _snapshot(session, event)
     _announce(session, row, derive_snapshot(session, row))
 
 
 def on_snapshot_reparsed(session: Session, event: Event) -> None:
+    from ledger.derive import derive_snapshot
+
     row = _snapshot(session, event)
     previous = session.get(SnapshotRow, int(event.payload["previous_snapshot_id"]))
     _announce(session, row, derive_snapshot(session, row, reparse_of=previous))
@@ -47,6 +57,8 @@ def _snapshot(session: Session, event: Event) -> SnapshotRow:
 
 
 def _announce(session: Session, row: SnapshotRow, derived: Derived) -> None:
+    from ledger.findings import compare as compare_findings
+
     for diff, result in derived.diffs:
         events.append(
             session,
@@ -99,5 +111,7 @@ def _finding_base(session: Session, row: SnapshotRow, derived: Derived) -> int |
 
 
 def _stored_findings(session: Session, snapshot_id: int) -> list[Finding]:
+    from ledger.findings.model import Finding
+
     rows = session.exec(select(FindingRow).where(FindingRow.snapshot_id == snapshot_id))
     return [Finding.model_validate_json(r.record) for r in rows]

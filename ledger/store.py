@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from ledger import db
@@ -213,7 +214,13 @@ def current_snapshots(session: Session, *, as_of: str | None = None) -> list[Sna
     if as_of is not None:
         newest = newest.where(SnapshotRow.recorded_at <= as_of)
     subquery = newest.group_by(col(SnapshotRow.publication_id)).scalar_subquery()
-    query = select(SnapshotRow).where(col(SnapshotRow.id).in_(subquery)).order_by(col(SnapshotRow.id))
+    query = (
+        select(SnapshotRow)
+        .where(col(SnapshotRow.id).in_(subquery))
+        .order_by(col(SnapshotRow.id))
+        # Listing needs the columns, not each snapshot's JSON: it loads on first use (load_snapshot).
+        .options(defer(SnapshotRow.canonical_json))  # type: ignore[arg-type]
+    )
     return list(session.exec(query))
 
 

@@ -40,3 +40,8 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     db.upgrade(engine)
     assert set(IMMUTABLE_TABLES) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_schema_head_constant_is_the_head_of_the_migrations(sqlite_url: str) -> None:
+    """Opening a ledger trusts db.SCHEMA_HEAD instead of reading the scripts: it must name the real head."""
+    assert db.SCHEMA_HEAD == db.head_revision(sqlite_url)
