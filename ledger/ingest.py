@@ -96,6 +96,7 @@ def _record(
             "filename": name,
             "source": source,
             "media_type": publication.media_type,
+            "received_at": publication.received_at,
         },
     )
     if parsed is None:
@@ -119,14 +120,7 @@ def record_snapshot(
     session: Session, publication: PublicationRow, parsed: ParseResult, *, name: str
 ) -> IngestOutcome:
     """Record the snapshot of a stored publication as the next revision of its series (or note duplicate content)."""
-    snapshot = parsed.snapshot
-    department, created = store.canonical_department(
-        session, snapshot.department.name, snapshot.department.code
-    )
-    if snapshot.department.name != department.name:
-        snapshot = snapshot.model_copy(
-            update={"department": snapshot.department.model_copy(update={"name": department.name})}
-        )
+    department, snapshot = store.with_canonical_department(session, parsed.snapshot)
     assert department.id is not None and publication.id is not None
     series = store.Series(department.id, snapshot.fiscal_year, snapshot.document_kind)
     content_hash = snapshot_hash(snapshot_json(snapshot))
@@ -180,6 +174,7 @@ def snapshot_payload(row: SnapshotRow, department: str) -> dict[str, object]:
         "revision": row.revision,
         "content_hash": row.content_hash,
         "parser": f"{row.parser_name}/{row.parser_version}",
+        "recorded_at": row.recorded_at,
     }
 
 

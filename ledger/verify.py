@@ -13,10 +13,22 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from ledger import store
 from ledger.canonical import event_hash, sha256_hex, snapshot_hash
 from ledger.errors import IntegrityError
-from ledger.events import GENESIS_HASH, PUBLICATION_RECEIVED, REPARSED, SNAPSHOT_RECORDED, hashed_fields
+from ledger.events import (
+    DUPLICATE_CONTENT,
+    GENESIS_HASH,
+    PARSE_FAILED,
+    PUBLICATION_RECEIVED,
+    REPARSED,
+    SNAPSHOT_RECORDED,
+    hashed_fields,
+)
 from ledger.tables import EventRow, PublicationRow, SnapshotRow
+
+#: Events that conclude the ingest of a publication; each publication-received event is followed by one of them.
+OUTCOMES = frozenset({SNAPSHOT_RECORDED, PARSE_FAILED, DUPLICATE_CONTENT})
 
 
 @dataclass(frozen=True)
@@ -58,17 +70,24 @@ def digest(session: Session) -> Digest | None:
 def verify(session: Session, *, expected: Digest | None = None) -> VerifyReport:
     """Check everything; ``report.problems`` lists each failure, the first one first."""
     report = VerifyReport()
-    recorded_publications: dict[int, str] = {}
+    recorded_publications: dict[int, dict[str, object]] = {}
     recorded_snapshots: dict[int, dict[str, object]] = {}
+    concluded: set[int] = set()
     for event in _events_in_order(session, report):
         payload = json.loads(event.payload)
         if event.type == PUBLICATION_RECEIVED:
-            recorded_publications[int(payload["publication_id"])] = str(payload["sha256"])
-        elif event.type in (SNAPSHOT_RECORDED, REPARSED):
+            recorded_publications[int(payload["publication_id"])] = payload
+        elif event.type in OUTCOMES:
+            concluded.add(int(payload["publication_id"]))
+        if event.type in (SNAPSHOT_RECORDED, REPARSED):
             recorded_snapshots[int(payload["snapshot_id"])] = payload
     if expected is not None:
         _check_digest(session, expected, report)
     _check_publications(session, recorded_publications, report)
+    for missing in sorted(set(recorded_publications) - concluded):
+        report.problems.append(
+            f"publication id {missing}: received but no outcome event follows (events removed from the chain)"
+        )
     _check_snapshots(session, recorded_snapshots, report)
     return report
 
@@ -118,7 +137,9 @@ def _check_digest(session: Session, expected: Digest, report: VerifyReport) -> N
         )
 
 
-def _check_publications(session: Session, recorded: dict[int, str], report: VerifyReport) -> None:
+def _check_publications(
+    session: Session, recorded: dict[int, dict[str, object]], report: VerifyReport
+) -> None:
     seen: set[int] = set()
     for row in session.exec(select(PublicationRow).order_by(col(PublicationRow.id))):
         report.publications += 1
@@ -126,14 +147,26 @@ def _check_publications(session: Session, recorded: dict[int, str], report: Veri
         seen.add(row.id)
         where = f"publication id {row.id}"
         content = row.content if isinstance(row.content, bytes) else None  # a tampered row may hold text
+        facts = recorded.get(row.id)
         if content is None or sha256_hex(content) != row.sha256 or len(content) != row.size:
             report.problems.append(f"{where}: content does not match its sha256 (bytes altered)")
-        elif recorded.get(row.id) != row.sha256:
+        elif facts is None or facts.get("sha256") != row.sha256:
             report.problems.append(f"{where}: no publication-received event records this sha256")
+        elif mismatched := _mismatched(facts, _PUBLICATION_FACTS, row):
+            report.problems.append(f"{where}: differs from its recording event in {', '.join(mismatched)}")
     for missing in sorted(set(recorded) - seen):
         report.problems.append(
             f"publication id {missing}: recorded in the event log but missing from the table"
         )
+
+
+#: Publication columns its publication-received event also records (``received_at`` since the event carries it).
+_PUBLICATION_FACTS = ("size", "filename", "source", "media_type", "received_at")
+
+
+def _mismatched(facts: dict[str, object], columns: tuple[str, ...], row: object) -> list[str]:
+    """Columns whose value differs from the event's; a column the event does not carry (older ledgers) is skipped."""
+    return [column for column in columns if column in facts and facts[column] != getattr(row, column)]
 
 
 def _check_snapshots(session: Session, recorded: dict[int, dict[str, object]], report: VerifyReport) -> None:
@@ -158,8 +191,14 @@ def _check_snapshots(session: Session, recorded: dict[int, dict[str, object]], r
             "fiscal_year": row.fiscal_year,
             "document_kind": row.document_kind,
             "revision": row.revision,
+            "parser": f"{row.parser_name}/{row.parser_version}",
         }
         mismatched = sorted(k for k, v in actual.items() if facts.get(k) != v)
+        mismatched += _mismatched(facts, ("recorded_at",), row)
+        # The event names the department as it was then; a later rename keeps that name as an alias.
+        named = store.department_by_name(session, str(facts.get("department")))
+        if named is None or named.id != row.department_id:
+            mismatched.append("department")
         if mismatched:
             report.problems.append(f"{where}: differs from its recording event in {', '.join(mismatched)}")
     for missing in sorted(set(recorded) - seen):
