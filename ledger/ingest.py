@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from ledger import events, store
 from ledger.canonical import sha256_hex, snapshot_hash, snapshot_json
-from ledger.errors import LedgerError, ParseError
-from ledger.parse import ParseResult, parse_publication
+from ledger.errors import LedgerError
+from ledger.parse import ParseResult, parse_or_failure
 from ledger.tables import PublicationRow, SnapshotRow
 
 Status = Literal["recorded", "unchanged", "duplicate-content", "failed"]
@@ -52,14 +52,9 @@ def media_type_of(parsed: ParseResult | None) -> str:
 
 def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | None = None) -> IngestOutcome:
     """Ingest one publication. Never raises for a bad document: the outcome says ``failed`` and why."""
-    parsed: ParseResult | None = None
-    failure: LedgerError | None = None
-    try:
-        parsed = parse_publication(data, name)
-    except LedgerError as exc:
-        failure = exc
-    except Exception as exc:  # a reader or layout bug must neither lose the publication nor stop a batch
-        failure = ParseError(f"internal parser error ({type(exc).__name__}: {exc}); please report it")
+    outcome = parse_or_failure(data, name)
+    parsed = outcome if isinstance(outcome, ParseResult) else None
+    failure = outcome if isinstance(outcome, LedgerError) else None
     with ledger.write() as session:
         return _record(session, data, name=name, source=source or name, parsed=parsed, failure=failure)
 

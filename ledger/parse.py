@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ledger.document import Document
+from ledger.errors import LedgerError, ParseError
 from ledger.layouts import choose_layout
 from ledger.model import ParseWarning, Snapshot
 from ledger.readers import read_document
@@ -59,3 +60,17 @@ def _reader_warnings(document: Document) -> list[ParseWarning]:
             )
         )
     return found
+
+
+def parse_or_failure(data: bytes, filename: str = "") -> ParseResult | LedgerError:
+    """:func:`parse_publication`, with every failure returned as a typed error instead of raised.
+
+    A bug in a reader or a layout (an IndexError, a validation error) is a parse failure of that publication too:
+    it must neither lose the publication nor stop a batch.
+    """
+    try:
+        return parse_publication(data, filename)
+    except LedgerError as exc:
+        return exc
+    except Exception as exc:
+        return ParseError(f"internal parser error ({type(exc).__name__}: {exc}); please report it")

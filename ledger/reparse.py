@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from ledger import events, store
 from ledger.errors import LedgerError
 from ledger.ingest import record_snapshot, snapshot_payload
-from ledger.parse import ParseResult, parse_publication
+from ledger.parse import ParseResult, parse_or_failure
 from ledger.tables import PublicationRow, SnapshotRow
 
 ReparseStatus = Literal["reparsed", "current", "recorded", "failed"]
@@ -47,10 +47,9 @@ def reparse_publication(ledger: store.Ledger, publication_id: int) -> ReparseOut
         if publication is None:
             raise LedgerError(f"no publication with id {publication_id}")
         data, name = publication.content, publication.filename
-    try:
-        parsed = parse_publication(data, name)
-    except LedgerError as exc:
-        return ReparseOutcome(publication_id, name, "failed", error=str(exc))
+    parsed = parse_or_failure(data, name)
+    if isinstance(parsed, LedgerError):
+        return ReparseOutcome(publication_id, name, "failed", error=str(parsed))
     with ledger.write() as session:
         return _record(session, publication_id, parsed)
 

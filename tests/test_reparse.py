@@ -53,3 +53,18 @@ def test_publication_that_failed_before_gets_its_first_snapshot(ledger: Ledger) 
     with ledger.read() as session:
         assert store.resolve_ref(session, "甲局@2024").revision == 1
         assert verify(session).ok
+
+
+def test_a_layout_bug_during_reparse_is_a_failed_outcome_not_a_crash(ledger: Ledger) -> None:
+    ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "12.50")), name="a")
+    layout = _upgrade_parser("2")
+
+    def broken(document: object) -> None:
+        raise IndexError("list index out of range")
+
+    layout.parse = broken  # type: ignore[method-assign,assignment]
+    [outcome] = reparse_all(ledger)
+    assert (outcome.status, outcome.error) == (
+        "failed",
+        "internal parser error (IndexError: list index out of range); please report it",
+    )

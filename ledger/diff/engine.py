@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import Any, cast
 
@@ -178,7 +178,12 @@ def numeric_delta(old: object, new: object) -> tuple[Decimal | None, Decimal | N
     delta = Decimal(new) - Decimal(old)
     if old == 0:
         return delta, None
-    return delta, (delta / Decimal(old) * _HUNDRED).quantize(_PERCENT, rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 60
+        ratio = delta / Decimal(old) * _HUNDRED
+        # quantize needs every integer digit of the percentage within the precision, however extreme the ratio.
+        context.prec = max(28, ratio.adjusted() + 3)
+        return delta, ratio.quantize(_PERCENT, rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------------------------------------------
