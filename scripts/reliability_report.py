@@ -427,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=6, help="concurrency rounds per engine (default 6)")
     parser.add_argument("--examples", type=int, default=1000, help="hypothesis examples per property")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--quick", action="store_true", help="a smoke run: 20 kills, 10 % cuts, 2 rounds")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 20 kills, 10 %% cuts, 2 rounds")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {DOC.name}")
     args = parser.parse_args(argv)

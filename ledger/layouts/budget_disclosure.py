@@ -30,7 +30,12 @@ from ledger.errors import ParseError
 from ledger.layouts import disclosure_narrative as narrative
 from ledger.layouts.accounts_tables import TableMeta, mismatch, read_account_table, total
 from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned, table_kind
-from ledger.layouts.project_table import is_project_table, parse_project_table, split_project_tables
+from ledger.layouts.project_table import (
+    TRUNCATED,
+    is_project_table,
+    parse_project_table,
+    split_project_tables,
+)
 from ledger.model import (
     Accounts,
     BasicInfo,
@@ -94,6 +99,7 @@ class HebeiBudgetDisclosureLayout:
         if accounts is not None:
             _check_projects(accounts, projects, warnings)
         units = parts.units or _units_from_procurement(accounts)
+        warnings.extend(_cut_off_before_the_end(parts, sections, document))
         return Snapshot(
             department=_department(meta, document),
             fiscal_year=_fiscal_year(meta, document),
@@ -235,6 +241,54 @@ def _check_projects(accounts: Accounts, projects: Sequence[Project], warnings: l
     )
     if warning is not None:
         warnings.append(warning)
+
+
+# --- the template's end -------------------------------------------------------------------------------------------
+
+#: The account tables' last kind in the template's order (收支总表 … 国有资本经营预算财政拨款支出表, 三公经费支出表).
+_LAST_ACCOUNT_TABLE = "three-public"
+#: The 情况说明's last section with facts this layout reads, and its table: 九、国有资产信息 / 固定资产占用情况表.
+_LAST_SECTION = "国有资产"
+_LAST_SECTION_TABLE = "assets"
+_NARRATIVE_TITLE = "情况说明"
+
+
+def _cut_off_before_the_end(
+    parts: _Parts, sections: Sequence[narrative.Section], document: Document
+) -> list[ParseWarning]:
+    """``truncated`` when the document stops before the template's last part with facts in it.
+
+    A 部门预算公开 prints its parts in a fixed order: the account tables (收支总表 first, 三公经费支出表 last), then the
+    情况说明, whose sections run 一、部门职责及机构设置 … 七、项目绩效目标表 … 八、政府采购 … 九、国有资产信息 with its
+    固定资产占用情况表 (十、名词解释 and after carry no figures). With a 情况说明 (its title or sections), the document
+    must reach section 九's table; a file of tables only must reach the 三公经费支出表. Anything shorter lost every
+    later table and project and would otherwise read as a whole, smaller publication. (A cut inside that very last
+    table stays invisible.)
+    """
+    if not sections and _NARRATIVE_TITLE in document.text():
+        stops = "at the title of the 情况说明, before its first section"
+        missing = "every section of the 情况说明 (一、部门职责及机构设置 … 九、国有资产信息)"
+    elif sections:
+        last = next((s for s in sections if _LAST_SECTION in s.heading), None)
+        if last is not None and any(
+            table_kind(caption) == _LAST_SECTION_TABLE for caption, _ in _captioned_tables(last.blocks)
+        ):
+            return []
+        stops = f"in section {(last or sections[-1]).heading}"
+        missing = "the rest of the 情况说明 through 九、国有资产信息 and its 固定资产占用情况表"
+    else:
+        if _LAST_ACCOUNT_TABLE in parts.tables:
+            return []
+        captions = [found[-1].caption for found in parts.tables.values()]
+        stops = f"after the table {captions[-1]}" if captions else "before its first account table"
+        missing = "the account tables after it through the 三公经费支出表, and the 情况说明"
+    return [
+        ParseWarning(
+            code=TRUNCATED,
+            message=f"the publication is cut off: it stops {stops}; missing: {missing}",
+            where=stops,
+        )
+    ]
 
 
 # --- narrative cross-checks ---------------------------------------------------------------------------------------

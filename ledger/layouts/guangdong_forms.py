@@ -23,6 +23,8 @@ from ledger.document import Document
 from ledger.layouts.guangdong_template import (
     COLUMNS_MISMATCH,
     GROUPING_LOST,
+    LAST_GROUP,
+    LAST_PART,
     MISSING,
     UNSTRUCTURED_TASKS,
     BudgetEntry,
@@ -30,6 +32,8 @@ from ledger.layouts.guangdong_template import (
     TaskRow,
     TemplateContent,
     compact,
+    cut_off,
+    is_numbered_blank,
     join_wrapped,
     label_text,
 )
@@ -93,6 +97,7 @@ def from_grid(document: Document) -> TemplateContent:
     staff, units = _basic_info(parts.get("basic", []))
     expenditure, income = _overview(parts.get("overview", []))
     task_columns = _columns(parts.get("tasks", []), TASK_COLUMNS, default=(1, 2, 3, 4))
+    indicators = _indicators(parts.get("indicators", []))
     return TemplateContent(
         title=find_title(texts),
         department=next((cell for row in parts.get("department", []) for cell in row[1:] if cell), ""),
@@ -103,10 +108,39 @@ def from_grid(document: Document) -> TemplateContent:
         goals=_goal_texts(parts.get("goals", [])),
         tasks=_tasks(parts.get("tasks", []), task_columns, optional=False)
         + _tasks(parts.get("optional", []), task_columns, optional=True),
-        indicators=_indicators(parts.get("indicators", [])),
+        indicators=indicators,
         text=document.text(),
-        warnings=missing_parts(parts),
+        warnings=missing_parts(parts) + _grid_end(list(parts), indicators),
     )
+
+
+def _grid_end(parts: list[str], indicators: list[IndicatorRow]) -> list[ParseWarning]:
+    """``truncated`` unless the grid reaches the template's end: 绩效指标, its last group 满意度指标, a last row
+    with its 指标值.
+
+    Every 部门整体预算绩效目标表 closes with the 绩效指标 table, whose 一级指标 groups run 产出指标, 效益指标,
+    满意度指标. A grid that stops earlier reads as a whole, shorter table unless this is checked. (A cut between two
+    rows of the 满意度指标 group stays invisible: nothing in the template says how many rows it has.)
+    """
+    if "indicators" not in parts:
+        last = next((label for label, part in reversed(PART_LABELS) if part in parts), None)
+        stops = f"in the {last} part" if last else "before any part of the template"
+        return [cut_off(stops, f"the {LAST_PART} table the template ends with")]
+    if not indicators:
+        return [cut_off(f"at the head of {LAST_PART}", "every indicator row")]
+    last_row = indicators[-1]
+    place = f"at {last_row.where} / {label_text(last_row.name) or 'an unnamed row'}"
+    if not compact(last_row.level1 or "").startswith(LAST_GROUP):
+        return [cut_off(place, f"the rest of the {LAST_PART} table, through its last group {LAST_GROUP}")]
+    if not last_row.value.strip() and not is_numbered_blank(last_row.name):
+        # A named row without its value, or a row with only its group cells: the text stops inside that row
+        # (an unfilled ``指标 7:`` row names its blank, and is left to the placeholder rule).
+        return [
+            cut_off(
+                f"inside the row {place}", "the rest of that row, through its 指标值 (the table's last cell)"
+            )
+        ]
+    return []
 
 
 def _split_parts(rows: Iterable[Row]) -> dict[str, list[Row]]:
@@ -294,8 +328,41 @@ def from_outline(document: Document) -> TemplateContent:
         tasks=tasks,
         indicators=_outline_indicators(items, warnings),
         text=document.text(),
-        warnings=warnings,
+        warnings=warnings + _outline_end(items),
     )
+
+
+def _outline_end(items: list[OutlineItem]) -> list[ParseWarning]:
+    """``truncated`` unless the outline reaches the template's end: the 绩效指标 item's 一级指标 ending with
+    满意度指标, and its last column, 指标值, with a value for every 三级指标 name.
+
+    The export lists the indicator table column by column, 指标值 last (the outline's last item), so a cut anywhere
+    before the last value leaves a column short or missing.
+    """
+    level1_key, _, name_key, _, value_key = INDICATOR_COLUMNS
+    parent = _item(items, LAST_PART)
+    if parent is None:
+        stops = f"at {items[-1].label}" if items else "before any item of the template"
+        return [cut_off(stops, f"the {LAST_PART} table the template ends with")]
+    level1 = _item(items, level1_key, within=parent)
+    names = _item(items, name_key, within=parent)
+    values = _item(items, value_key, within=parent)
+    groups = [compact(cell) for cell in level1.cells if cell.strip()] if level1 else []
+    stops = f"at {items[-1].label}"
+    if not groups or not groups[-1].startswith(LAST_GROUP):
+        return [
+            cut_off(stops, f"the {level1_key} column through its last group {LAST_GROUP}, and what follows")
+        ]
+    if names is None or values is None:
+        return [cut_off(stops, f"the {name_key} or {value_key} column")]
+    if len(values.cells) < len(names.cells):
+        return [
+            cut_off(
+                stops,
+                f"{len(names.cells) - len(values.cells)} of the {len(names.cells)} values of {values.label}",
+            )
+        ]
+    return []
 
 
 def _item(items: Sequence[OutlineItem], key: str, within: OutlineItem | None = None) -> OutlineItem | None:

@@ -45,6 +45,21 @@ GROUPING_LOST = "indicator-grouping-lost"  # 一级/二级指标 of each indicat
 RATE_AS_FRACTION = "rate-as-fraction"  # a rate whose target is a bare 0 < n <= 1 (a flattened percent cell?)
 UNNAMED_TASK = "task-without-name"  # a task row with text but no 名称
 UNSTRUCTURED_TASKS = "unstructured-tasks"  # task entries without their columns
+TRUNCATED = "truncated"  # the document stops before the template's end (same code as the Hebei parsers')
+
+#: The template's last part, and the 一级指标 group that closes its indicator table (产出 → 效益 → 满意度指标).
+LAST_PART = "绩效指标"
+LAST_GROUP = "满意度指标"
+
+
+def cut_off(stops: str, missing: str) -> ParseWarning:
+    """The ``truncated`` warning of a document that stops before the template's end: where, and what is missing."""
+    return ParseWarning(
+        code=TRUNCATED,
+        message=f"the publication is cut off: it stops {stops}; missing: {missing}",
+        where=LAST_PART,
+    )
+
 
 _WHITESPACE = re.compile(r"\s+")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -310,6 +325,11 @@ def _indicator(row: IndicatorRow, warnings: list[ParseWarning]) -> Indicator | N
         description=normalise_text(row.description) or None,
         value=value,
     )
+
+
+def is_numbered_blank(name: str) -> bool:
+    """``指标 5:``: a 三级指标 row of the template the publisher left unfilled."""
+    return bool(_PLACEHOLDER_NAME.match(label_text(name)))
 
 
 def _level(level: str | None) -> str | None:

@@ -120,6 +120,7 @@ class HebeiTargetsLayout:
             if unit is not None and unit not in units:
                 units.append(unit)
         warnings.extend(_unread_tables(blocks, project_blocks))
+        warnings.extend(_title_without_table(blocks, project_blocks))
 
         department = _department(units, department_paragraphs)
         return Snapshot(
@@ -179,6 +180,40 @@ def _at_document_end(
         if w.code == project_table.TRUNCATED
         else w
         for w in warnings
+    ]
+
+
+#: Longest text taken for a project title (the longest seed title is under 40 characters).
+_TITLE_LENGTH = 80
+
+
+def _title_without_table(
+    blocks: Sequence[Block], project_blocks: Sequence[_ProjectBlock]
+) -> list[ParseWarning]:
+    """``truncated`` when the document ends with what opens another project: a title and no table under it.
+
+    In this template every project table has its title printed above it (``1.考核奖励经费绩效目标表``), and the
+    tables are the document's last part. Where every table has one, short text after the last table is the next
+    project's title, possibly cut itself (``9村村民参加企业职工养``): the publication stops before that table.
+    A title's bookmark alone (``[bookmark: _Toc…]``, the DOCX heading anchor) counts: the title was cut right
+    after it. Longer text (a closing note) is not taken for a title.
+    """
+    if not project_blocks or any(block.title is None for block in project_blocks):
+        return []
+    after = [b.text for b in blocks[project_blocks[-1].position + 1 :] if isinstance(b, Paragraph)]
+    text = "".join(_clean(paragraph) for paragraph in after)
+    # A heading's table-of-contents bookmark with nothing after it is a title begun and cut at once.
+    begun = text or next((match[0] for p in after if (match := _BOOKMARK.search(p))), "")
+    if not begun or len(text) > _TITLE_LENGTH:
+        return []
+    text = begun
+    return [
+        ParseWarning(
+            code=project_table.TRUNCATED,
+            message=f"the document ends with {text!r} after its last project table: the next project's "
+            "项目绩效目标表 is missing — the publication is cut off",
+            where=text,
+        )
     ]
 
 

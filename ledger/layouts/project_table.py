@@ -41,6 +41,8 @@ MISSING = "missing-section"  # a section of the template is absent
 
 #: Words some templates use for the standard 一级指标 (level-1 indicator) names.
 LEVEL1_SYNONYMS = {"效果指标": "效益指标"}
+#: The 一级指标 group that closes every indicator table of the template (产出指标 → 效益指标 → 满意度指标).
+LAST_LEVEL1 = "满意度指标"
 
 #: The sections of the template, in their printed order.
 _INDICATOR_SECTION = "指标表 (一级指标/二级指标/三级指标)"
@@ -232,6 +234,7 @@ class _State:
     warnings: list[ParseWarning] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # template sections met, by their _SECTIONS name
     indicator_rows: int = 0
+    level1: str | None = None  # the 一级指标 group of the last indicator row read, placeholders included
 
     def warn(self, code: str, message: str, where: str | None = None) -> None:
         self.warnings.append(ParseWarning(code=code, message=message, where=where or self.where))
@@ -482,6 +485,7 @@ def _read_indicators(state: _State, rows: Sequence[Sequence[str]]) -> None:
             source_level1 = new_level1 if new_level1 in LEVEL1_SYNONYMS else None
             level1 = LEVEL1_SYNONYMS.get(new_level1, new_level1)
             level2 = None
+        state.level1 = level1
         new_level2 = label(cells[columns.level2]) or None
         if new_level2 is not None:
             level2 = new_level2
@@ -572,8 +576,9 @@ def _warn_cut_off(state: _State, columns: _Columns, row: Sequence[str], where: s
 
 
 def _check_complete(state: _State) -> None:
-    """Every section of the template should be there. The template ends with the indicator table, so a table
-    without it stops early (``truncated``); a section missing before it is only ``missing-section``."""
+    """Every section of the template should be there. The template ends with the indicator table, whose rows
+    close with the 一级指标 group 满意度指标, so a table without it, without indicator rows or whose rows stop in an
+    earlier group stops early (``truncated``); a section missing before it is only ``missing-section``."""
     if _INDICATOR_SECTION not in state.seen:
         absent = [name for name in _SECTIONS if name not in state.seen]
         state.warn(
@@ -585,8 +590,21 @@ def _check_complete(state: _State) -> None:
     for name in _SECTIONS:
         if name not in state.seen:
             state.warn(MISSING, f"no {name} section in the table")
-    if state.indicator_rows == 0 and not any(w.code == TRUNCATED for w in state.warnings):
-        state.warn(MISSING, "the indicator table has a header but no indicator rows")
+    if any(w.code == TRUNCATED for w in state.warnings):
+        return
+    if state.indicator_rows == 0:
+        state.warn(
+            TRUNCATED,
+            "the indicator table stops after its header: no indicator row, so the whole table through its last "
+            f"group {LAST_LEVEL1} is missing",
+        )
+    elif state.level1 != LAST_LEVEL1:
+        state.warn(
+            TRUNCATED,
+            f"the indicator rows stop in the 一级指标 group {state.level1 or '(none)'} after "
+            f"{state.indicator_rows} indicator(s): the rest of the table, through its last group {LAST_LEVEL1}, "
+            "is missing",
+        )
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------

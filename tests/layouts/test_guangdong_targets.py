@@ -312,6 +312,7 @@ GRID = "\n".join(
         "绩效指标\t一级指标\t二级指标\t三级指标\t指标解释\t指标值",
         "\t产出指标\t数量指标\t补贴人数\t享受补贴人数\t≥100人",
         "\t\t质量指标\t发放准确率\t准确发放/应发放\t100%",
+        "\t满意度指标\t服务对象满意度指标\t群众满意度\t满意人数/总人数\t≥90%",
     ]
 )
 OUTLINE = "\n".join(
@@ -334,17 +335,17 @@ OUTLINE = "\n".join(
         "1.5.4 期望达到的目标（概述）: 补贴到位, ",
         "1.6 其他需完成的任务（可选填）: None, ",
         "1.7 绩效指标: ",
-        "1.7.1 一级指标: 产出指标, ",
-        "1.7.2 二级指标: 数量指标, 质量指标, ",
-        "1.7.3 三级指标: 补贴人数, 发放准确率, ",
-        "1.7.4 指标解释: 享受补贴人数, 准确发放/应发放, ",
-        "1.7.5 指标值: ≥100人, 100%, ",
+        "1.7.1 一级指标: 产出指标, 产出指标, 满意度指标, ",
+        "1.7.2 二级指标: 数量指标, 质量指标, 服务对象满意度指标, ",
+        "1.7.3 三级指标: 补贴人数, 发放准确率, 群众满意度, ",
+        "1.7.4 指标解释: 享受补贴人数, 准确发放/应发放, 满意人数/总人数, ",
+        "1.7.5 指标值: ≥100人, 100%, ≥90%, ",
     ]
 )
 
 
 def test_one_template_in_two_forms_gives_one_snapshot() -> None:
-    """The grouping is provable here (one 一级指标; as many 二级指标 as rows), so nothing is lost."""
+    """The grouping is provable here (as many 一级指标 and 二级指标 cells as rows), so nothing is lost."""
     grid = LAYOUT.parse(read_text(GRID.encode("utf-8")))
     outline = LAYOUT.parse(read_text(OUTLINE.encode("utf-8")))
     assert grid.model_dump() == outline.model_dump()
@@ -352,6 +353,7 @@ def test_one_template_in_two_forms_gives_one_snapshot() -> None:
     assert [(i.level1, i.level2, i.name) for i in grid.indicators] == [
         ("产出指标", "数量指标", "补贴人数"),
         ("产出指标", "质量指标", "发放准确率"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
     ]
     assert grid.key_tasks[0].content == "发放补贴(续)"  # the continuation row after the page break
 
@@ -471,7 +473,7 @@ def test_rate_as_fraction_rule(name: str, value: str, flagged: bool) -> None:
 
 
 def test_outline_columns_of_unequal_length_are_reported() -> None:
-    text = OUTLINE.replace("1.7.5 指标值: ≥100人, 100%, ", "1.7.5 指标值: ≥100人, ")
+    text = OUTLINE.replace("1.7.5 指标值: ≥100人, 100%, ≥90%, ", "1.7.5 指标值: ≥100人, ")
     snapshot = LAYOUT.parse(read_text(text.encode("utf-8")))
     assert "column-length-mismatch" in codes(snapshot.warnings)
     assert [i.name for i in snapshot.indicators] == ["补贴人数"]  # the second row has no value: a placeholder
@@ -556,3 +558,63 @@ def test_any_mix_of_outline_items_gives_a_snapshot_or_a_parse_error(
     except ParseError:
         return
     assert isinstance(snapshot, Snapshot)
+
+
+# --- the template's end: a cut-off publication says so ------------------------------------------------------
+
+
+def _cut_grid(lines: int) -> bytes:
+    return "\n".join(GRID.split("\n")[:lines]).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("kept_lines", "missing"),
+    [
+        (8, "the 绩效指标 table"),  # stops in 年度重点工作任务
+        (12, "every indicator row"),  # the 绩效指标 header only
+        (14, "through its last group 满意度指标"),  # 产出指标 rows only
+    ],
+)
+def test_a_grid_cut_before_the_templates_end_is_truncated(kept_lines: int, missing: str) -> None:
+    snapshot = LAYOUT.parse(read_text(_cut_grid(kept_lines)))
+    truncated = [w for w in snapshot.warnings if w.code == "truncated"]
+    assert len(truncated) == 1 and missing in truncated[0].message
+
+
+def test_a_grid_cut_inside_its_last_row_is_truncated() -> None:
+    text = GRID.rsplit("\t", 1)[0]  # the last row without its 指标值
+    snapshot = LAYOUT.parse(read_text(text.encode("utf-8")))
+    assert any(w.code == "truncated" and "指标值" in w.message for w in snapshot.warnings)
+
+
+def test_a_placeholder_last_row_is_not_a_cut() -> None:
+    snapshot = LAYOUT.parse(read_text((GRID + "\n\t\t\t指标 5:\t\t").encode("utf-8")))
+    assert "truncated" not in codes(snapshot.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cut_at", "missing"),
+    [
+        ("1.7 绩效指标", "the 绩效指标 table"),
+        ("1.7.3 三级指标", "the 三级指标 or 指标值 column"),
+        ("1.7.5 指标值", "the 三级指标 or 指标值 column"),
+        ("≥90%, ", "1 of the 3 values of 1.7.5 指标值"),
+    ],
+)
+def test_an_outline_cut_before_its_last_value_is_truncated(cut_at: str, missing: str) -> None:
+    text = OUTLINE[: OUTLINE.index(cut_at)]
+    snapshot = LAYOUT.parse(read_text(text.encode("utf-8")))
+    truncated = [w for w in snapshot.warnings if w.code == "truncated"]
+    assert len(truncated) == 1 and missing in truncated[0].message
+
+
+def test_an_outline_whose_groups_stop_before_satisfaction_is_truncated() -> None:
+    text = OUTLINE.replace("产出指标, 产出指标, 满意度指标, ", "产出指标, 产出指标, ")
+    snapshot = LAYOUT.parse(read_text(text.encode("utf-8")))
+    assert any(w.code == "truncated" and "满意度指标" in w.message for w in snapshot.warnings)
+
+
+def test_a_grid_cut_after_the_group_cells_of_its_last_row_is_truncated() -> None:
+    text = GRID + "\n\t\t服"  # a new row of the 满意度指标 group, cut inside its 二级指标 cell
+    snapshot = LAYOUT.parse(read_text(text.encode("utf-8")))
+    assert any(w.code == "truncated" and "inside the row" in w.message for w in snapshot.warnings)

@@ -118,10 +118,12 @@ def test_labels_with_line_breaks_are_normalised_and_effect_maps_to_benefit() -> 
             ("一级\n\n指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"),
             ("产出\n\n指标", "数量指标", "人数", "人数", "≧200人", "工作经验"),
             ("效果\n\n指标", "社会效益\n\n指标", "落实情况", "落实情况", "是", "工作经验"),
+            ("满意度\n\n指标", "服务对象满意度指标", "满意度", "满意度", "≧95%", "工作经验"),
         )
     )
     assert project.code is None
-    first, second = project.indicators
+    first, second, third = project.indicators
+    assert third.level1 == "满意度指标"
     assert (first.level1, first.source_level1, first.value.op) == ("产出指标", None, ">=")
     assert (second.level1, second.level2, second.source_level1) == ("效益指标", "社会效益指标", "效果指标")
     assert TRUNCATED not in codes(warnings)
@@ -211,8 +213,10 @@ def test_spending_plan_blank_months_left_out_and_bad_cells_reported() -> None:
     ],
 )
 def test_placeholder_and_empty_rows_are_warnings_never_indicators(row: tuple[str, ...], code: str) -> None:
-    project, warnings = parse_project_table(full_table(INDICATOR_ROWS[0], row, INDICATOR_ROWS[1]))
-    assert [i.name for i in project.indicators] == ["考核奖励人数", "考核奖励金发放率"]
+    project, warnings = parse_project_table(
+        full_table(INDICATOR_ROWS[0], row, INDICATOR_ROWS[1], INDICATOR_ROWS[5])
+    )
+    assert [i.name for i in project.indicators] == ["考核奖励人数", "考核奖励金发放率", "考核奖励工作满意度"]
     assert codes(warnings) == [code]
     assert warnings[0].where.endswith("指标 row 2")
 
@@ -245,9 +249,9 @@ def test_row_broken_in_two_is_joined_and_reported() -> None:
 
 def test_row_with_text_but_no_name_or_value_continues_the_indicator_above() -> None:
     project, warnings = parse_project_table(
-        full_table(INDICATOR_ROWS[0], ("", "", "", "（含见习人员）", "", "另据文件"))
+        full_table(INDICATOR_ROWS[0], ("", "", "", "（含见习人员）", "", "另据文件"), INDICATOR_ROWS[5])
     )
-    (indicator,) = project.indicators
+    indicator = project.indicators[0]
     assert indicator.description == "符合考核奖励要求的人数\n（含见习人员）"
     assert indicator.basis == "2024年预算指标安排\n另据文件"
     assert codes(warnings) == [ROW_CONTINUED]
@@ -418,3 +422,24 @@ def test_haigang_project_tables() -> None:
     assert sum(a for a in carried if a is not None) == Decimal("828.39")
     assert projects[11].notices == ["秦财企[2022]692号"]
     assert sum(len(p.indicators) for p in projects) == 187  # one per 指标值确定依据 cell in the source
+
+
+@pytest.mark.parametrize("last", range(1, 5))
+def test_indicator_rows_that_stop_before_the_satisfaction_group_are_truncated(last: int) -> None:
+    """Every table of the template ends with its 满意度指标 group: rows that stop before it are a cut table."""
+    project, warnings = parse_project_table(full_table(*INDICATOR_ROWS[:last]))
+    assert len(project.indicators) == last
+    (cut,) = [w for w in warnings if w.code == TRUNCATED]
+    assert "满意度指标" in cut.message and f"after {last} indicator(s)" in cut.message
+
+
+def test_a_placeholder_row_in_the_satisfaction_group_still_closes_the_table() -> None:
+    placeholder = ("满意度指标", "服务对象满意度指标", "指标 5:", "—", "—", "—")
+    _, warnings = parse_project_table(full_table(INDICATOR_ROWS[0], placeholder))
+    assert codes(warnings) == [PLACEHOLDER]
+
+
+def test_an_indicator_table_that_stops_after_its_header_is_truncated() -> None:
+    project, warnings = parse_project_table(full_table(("", "", "", "", "", "")))
+    assert project.indicators == []
+    assert codes(warnings) == [TRUNCATED] and "stops after its header" in warnings[0].message
