@@ -12,8 +12,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ledger.canonical import to_jsonable
-
 
 class Format(StrEnum):
     table = "table"
@@ -26,6 +24,9 @@ def console() -> Console:
 
 
 def print_json(value: Any) -> None:
+    # Imported here: ledger.canonical pulls in the model, pydantic and rfc8785 (~85 ms), which --help never needs.
+    from ledger.canonical import to_jsonable
+
     sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
 
 

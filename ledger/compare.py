@@ -42,10 +42,9 @@ def compare_refs(session: Session, old_ref: str, new_ref: str) -> Comparison:
 
 
 def latest_in_series(session: Session, department_id: int, year: int, kind: str) -> SnapshotRow | None:
-    rows = [
-        r for r in store.list_snapshots(session, year=year, kind=kind) if r.department_id == department_id
-    ]
-    return max(rows, key=lambda r: (r.revision, r.id or 0), default=None)
+    return store.latest_of(
+        store.current_snapshots(session, department_ids=[department_id], year=year, kind=kind)
+    )
 
 
 def year_over_year(session: Session, department: str, year: int, kind: str | None = None) -> Comparison:
@@ -66,12 +65,15 @@ def previous_year(session: Session, row: SnapshotRow) -> SnapshotRow | None:
 
 def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     """The publication before ``row`` in its series (current parse), or None for a first revision."""
-    earlier = [
-        r
-        for r in store.list_snapshots(session, year=row.fiscal_year, kind=row.document_kind)
-        if r.department_id == row.department_id and r.revision < row.revision
-    ]
-    return max(earlier, key=lambda r: (r.revision, r.id or 0), default=None)
+    return store.latest_of(
+        store.current_snapshots(
+            session,
+            department_ids=[row.department_id],
+            year=row.fiscal_year,
+            kind=row.document_kind,
+            below_revision=row.revision,
+        )
+    )
 
 
 def revisions(session: Session, ref: str) -> list[Comparison]:
@@ -79,11 +81,9 @@ def revisions(session: Session, ref: str) -> list[Comparison]:
     if "@" not in ref:
         raise AmbiguousRefError(f"--revisions needs DEPARTMENT@YEAR, not {ref!r}")
     latest = store.resolve_ref(session, ref)
-    series = [
-        r
-        for r in store.list_snapshots(session, year=latest.fiscal_year, kind=latest.document_kind)
-        if r.department_id == latest.department_id
-    ]
+    series = store.current_snapshots(
+        session, department_ids=[latest.department_id], year=latest.fiscal_year, kind=latest.document_kind
+    )
     series.sort(key=lambda r: (r.revision, r.id or 0))
     if len(series) < 2:
         raise NotFoundError(f"{store.describe(session, latest)} has no earlier revision to compare with")

@@ -121,3 +121,13 @@ def list_events(
     if limit:
         query = query.limit(limit)
     return [to_event(row) for row in session.exec(query)]
+
+
+def last_events(session: Session, limit: int, *, event_type: str | None = None) -> list[Event]:
+    """The newest ``limit`` events (of ``event_type`` when given), oldest first: one indexed query, not the log."""
+    if limit <= 0:
+        return []
+    query = select(EventRow).order_by(col(EventRow.seq).desc()).limit(limit)
+    if event_type:
+        query = query.where(EventRow.type == event_type)
+    return [to_event(row) for row in reversed(list(session.exec(query)))]

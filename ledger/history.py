@@ -98,7 +98,8 @@ def department_of(session: Session, text: str) -> DepartmentRow:
 
 
 def _versions(session: Session, department: DepartmentRow, as_of: str | None) -> list[SnapshotRow]:
-    rows = [r for r in store.current_snapshots(session, as_of=as_of) if r.department_id == department.id]
+    assert department.id is not None
+    rows = store.current_snapshots(session, as_of=as_of, department_ids=[department.id])
     return sorted(rows, key=lambda r: (r.document_kind, r.fiscal_year, r.revision, r.id or 0))
 
 

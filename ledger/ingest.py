@@ -118,7 +118,8 @@ def record_snapshot(
     department, snapshot = store.with_canonical_department(session, parsed.snapshot)
     assert department.id is not None and publication.id is not None
     series = store.Series(department.id, snapshot.fiscal_year, snapshot.document_kind)
-    content_hash = snapshot_hash(snapshot_json(snapshot))
+    text = snapshot_json(snapshot)
+    content_hash = snapshot_hash(text)
     twin = store.find_in_series_by_hash(session, series, content_hash)
     if twin is not None:
         events.append(
@@ -143,6 +144,7 @@ def record_snapshot(
         revision=store.next_revision(session, series),
         parser_name=parsed.parser_name,
         parser_version=parsed.parser_version,
+        canonical_text=text,
     )
     events.append(
         session, events.SNAPSHOT_RECORDED, f"snapshot/{row.id}", snapshot_payload(row, department.name)
@@ -174,7 +176,8 @@ def snapshot_payload(row: SnapshotRow, department: str) -> dict[str, object]:
 
 
 def _unchanged(session: Session, publication: PublicationRow, name: str) -> IngestOutcome:
-    rows = [r for r in store.current_snapshots(session) if r.publication_id == publication.id]
+    assert publication.id is not None
+    rows = store.current_snapshots(session, publication_id=publication.id)
     if not rows:
         return IngestOutcome(name=name, status="unchanged", sha256=publication.sha256)
     row = rows[-1]

@@ -297,9 +297,9 @@ def audit_sheets(session: Session, department: str | None = None) -> Sheets:
     snapshot with their status, and 项目 / 绩效指标 of the latest revision of each series.
     """
     departments = _departments(session, department)
-    ids = {d.id for d in departments}
+    ids = [d.id for d in departments if d.id is not None]
     rows = sorted(
-        (row for row in store.current_snapshots(session) if row.department_id in ids),
+        store.current_snapshots(session, department_ids=ids),
         key=lambda r: (r.department_id, r.document_kind, r.fiscal_year, r.revision, r.id or 0),
     )
     names = _Names(session)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlmodel import Session, col, select
 
-from ledger import events, store
+from ledger import compare, events, store
 from ledger.errors import AmbiguousRefError, NotFoundError
 from ledger.ingest import ingest_bytes
+from ledger.layouts import registry
+from ledger.reparse import reparse_all
 from ledger.store import Ledger
-from tests.support import key_value_layout, publication
+from ledger.tables import SnapshotRow
+from tests.support import KeyValueLayout, key_value_layout, publication
 
 
 @pytest.fixture
@@ -98,3 +102,63 @@ def test_ambiguous_document_kind_lists_the_candidates(ledger: Ledger) -> None:
     assert "甲局@2024/budget-narrative" in str(raised.value) and "甲局@2024/budget-tables" in str(
         raised.value
     )
+
+
+def _newest_parses_by_hand(session: Session, as_of: str | None = None) -> list[SnapshotRow]:
+    """What "current" means, said the slow way: per publication, the highest snapshot id recorded by ``as_of``."""
+    newest: dict[int, SnapshotRow] = {}
+    for row in session.exec(select(SnapshotRow).order_by(col(SnapshotRow.id))):
+        if as_of is None or row.recorded_at <= as_of:
+            newest[row.publication_id] = row
+    return sorted(newest.values(), key=lambda r: r.id or 0)
+
+
+def test_filtered_lookups_answer_as_filtering_every_current_snapshot_would(ledger: Ledger) -> None:
+    """The look-ups run in SQL for speed (docs/BENCHMARKS.md); they must mean what filtering the whole ledger means."""
+    for department in ("甲局", "乙局"):
+        for year in (2023, 2024):
+            for amount in ("1", "2", "3"):
+                ingest_bytes(
+                    ledger, publication(department, year, ("a", amount)), name=f"{department}{year}{amount}"
+                )
+        ingest_bytes(
+            ledger, publication(department, 2024, ("b", "1"), kind="project-targets"), name=department
+        )
+    with ledger.read() as session:
+        midway = max(r.recorded_at for r in session.exec(select(SnapshotRow)))
+    reparse_layout = next(layout for layout in registry.LAYOUTS if isinstance(layout, KeyValueLayout))
+    reparse_layout.version = "2"
+    reparse_all(ledger)
+    with ledger.read() as session:
+        everything = _newest_parses_by_hand(session)
+        assert {r.parser_version for r in everything} == {"2"} and len(everything) == 14
+        assert [r.id for r in store.current_snapshots(session)] == [r.id for r in everything]
+        then = _newest_parses_by_hand(session, midway)
+        assert {r.parser_version for r in then} == {"1"}
+        assert [r.id for r in store.current_snapshots(session, as_of=midway)] == [r.id for r in then]
+        for row in everything:
+            same_series = [
+                r
+                for r in everything
+                if (r.department_id, r.fiscal_year, r.document_kind)
+                == (row.department_id, row.fiscal_year, row.document_kind)
+            ]
+            assert compare.latest_in_series(
+                session, row.department_id, row.fiscal_year, row.document_kind
+            ) == max(same_series, key=lambda r: r.revision)
+            earlier = [r for r in same_series if r.revision < row.revision]
+            assert compare.previous_revision(session, row) == max(
+                earlier, key=lambda r: r.revision, default=None
+            )
+            assert store.resolve_ref(session, row.content_hash[:12]).content_hash == row.content_hash
+            assert store.current_snapshots(session, publication_id=row.publication_id) == [row]
+        department_id = everything[0].department_id
+        name = store.department_name(session, department_id)
+        assert [r.id for r in store.list_snapshots(session, department=name)] == [
+            r.id
+            for r in sorted(
+                (r for r in everything if r.department_id == department_id),
+                key=lambda r: (r.document_kind, r.fiscal_year, r.revision),
+            )
+        ]
+        assert compare.latest_in_series(session, department_id, 2019, "department-targets") is None

@@ -139,7 +139,7 @@ def log(
 
     with open_ledger(ctx) as ledger:
         with ledger.read() as session:
-            rows = events.list_events(session, event_type=event_type)[-limit:] if limit > 0 else []
+            rows = events.last_events(session, limit, event_type=event_type)
             newest = events.head(session)
         if follow:
             _follow_log(ledger, rows, newest.seq if newest else 0, event_type, interval, output)
