@@ -3,7 +3,8 @@
 The same N versions of one department's publication (``bench.generate``: revisions of one department and year, each
 with its own planted mutations) are tracked both ways:
 
-- ledger: ``ledger --db X ingest FOLDER`` of the N publication files, one process (read, parse, store, events);
+- ledger: ``ledger --db X ingest FOLDER`` of the N publication files, one process (read, parse, store, events, and
+  the reactions: the diff against the previous revision, findings, entity values);
 - git-history: the canonical JSON of each version (as the ledger stores it, pretty-printed for line diffs) committed
   to a git repository (timed separately: that is the scraper's job), then
   ``git-history file DB department.json --id code --convert "json.loads(content)['projects']"``.
@@ -153,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         ledger_rows = {
-            k: v for k, v in table_counts(ledger_db).items() if k in ("publications", "snapshots", "events")
+            k: v
+            for k, v in table_counts(ledger_db).items()
+            if k in ("publications", "snapshots", "events", "diffs", "changes", "findings", "entity_values")
         }
         history_rows = table_counts(history_db)
         sizes: dict[str, Any] = {
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     table.add(
         "ledger ingest",
-        "parse publication + store + snapshot + events",
+        "parse + store + snapshot + events + reactions (diffs, findings, entity values)",
         round(ledger_seconds, 2),
         round(len(versions) / ledger_seconds, 1),
         ledger_rows,

@@ -7,11 +7,8 @@ Measured through the library, one read transaction per query as the CLI does (th
 - ``ledger show X@YEAR`` / ``X@YEARrN`` / a hash prefix: ``store.resolve_ref``;
 - ``ledger snapshots`` (every snapshot) and ``ledger log --limit 50``;
 - ``ledger findings X@YEAR``: resolve, load the snapshot, run the findings;
-- ``ledger history`` (indicator timeline, department history) when ``ledger.history`` exists.
 
-Each query is timed as shipped, then again with :mod:`bench.proposals` installed: the store's snapshot look-ups
-done in SQL instead of loading every snapshot row *with its canonical JSON* and filtering in Python — a proposal
-for the store's owner, measured here, not used by the library.
+- ``ledger history X`` and ``ledger history X --indicator/--project/--line``: ``ledger.history``.
 
     python -m bench.history --db bench/out/ledger-10k.db      # a ledger built by bench.ingest --keep
     python -m bench.history --quick                            # builds a tiny ledger itself
@@ -19,8 +16,6 @@ for the store's owner, measured here, not used by the library.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import tempfile
 from collections.abc import Callable
 from functools import partial
@@ -31,9 +26,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bench import generate as gen
-from bench import proposals
 from bench.harness import Report, Timing, arguments, finish, measure
-from ledger import events, store
+from ledger import events, history, store
 from ledger.ingest import ingest_bytes
 from ledger.store import Ledger
 from ledger.tables import DepartmentRow, SnapshotRow
@@ -92,50 +86,31 @@ def in_session(ledger: Ledger, query: Callable[[Session], object]) -> Callable[[
     return run
 
 
-def history_queries() -> dict[str, Callable[..., Any]]:
-    """The functions of ``ledger.history`` (the lead's history queries) when the module exists."""
-    try:
-        module = importlib.import_module("ledger.history")
-    except ImportError:
-        return {}
-    return {
-        name: fn
-        for name, fn in inspect.getmembers(module, inspect.isfunction)
-        if fn.__module__ == module.__name__ and not name.startswith("_")
-    }
-
-
-def lead_history_queries(
-    ledger: Ledger, department: str
-) -> list[tuple[str, str, Callable[[Session], object]]]:
-    """``ledger history`` queries (the lead's ``ledger.history``) when they exist, on entities of ``department``."""
-    functions = history_queries()
-    queries: list[tuple[str, str, Callable[[Session], object]]] = []
-    if "department_history" in functions:
-        history = functions["department_history"]
-        queries.append(
-            ("ledger history X", "history.department_history(X)", lambda s: history(s, department))
+def history_queries(ledger: Ledger, department: str) -> list[tuple[str, str, Callable[[Session], object]]]:
+    """``ledger history`` queries on entities of ``department``: its versions, then one timeline of each kind."""
+    queries: list[tuple[str, str, Callable[[Session], object]]] = [
+        (
+            "ledger history X",
+            "history.department_history(X)",
+            lambda s: history.department_history(s, department),
         )
-    if "entity_timelines" in functions:
-        timelines = functions["entity_timelines"]
-        follow = followed_entities(ledger, department)
-        for kind, option in (("indicator", "indicator"), ("project", "project"), ("function_line", "line")):
-            if kind in follow:
-                value = follow[kind]
-                queries.append(
-                    (
-                        f"ledger history X --{option} {value}",
-                        f"history.entity_timelines(X, {option}=…)",
-                        partial(_timeline, timelines, department, {option: value}),
-                    )
+    ]
+    follow = followed_entities(ledger, department)
+    for kind, option in (("indicator", "indicator"), ("project", "project"), ("function_line", "line")):
+        if kind in follow:
+            value = follow[kind]
+            queries.append(
+                (
+                    f"ledger history X --{option} {value}",
+                    f"history.entity_timelines(X, {option}=…)",
+                    partial(_timeline, department, {option: value}),
                 )
+            )
     return queries
 
 
-def _timeline(
-    timelines: Callable[..., object], department: str, follow: dict[str, str], session: Session
-) -> object:
-    return timelines(session, department, **follow)
+def _timeline(department: str, follow: dict[str, str], session: Session) -> object:
+    return history.entity_timelines(session, department, **follow)
 
 
 Query = Callable[[Session], object]
@@ -149,63 +124,39 @@ def measure_queries(report: Report, ledger: Ledger, repeat: int, label: str) -> 
     with ledger.read() as session:
         some_hash = store.current_snapshots(session)[total // 2].content_hash[:12]
 
-    # (command, library call, the query, the proposed query — None: the same call with bench.proposals installed)
-    queries: list[tuple[str, str, Query, Query | None]] = [
+    queries: list[tuple[str, str, Query]] = [
         (
             "ledger snapshots --department X",
             "store.list_snapshots(department=X)",
             lambda s: store.list_snapshots(s, department=department),
-            None,
         ),
         (
             "ledger show X@YEAR",
             "store.resolve_ref('X@YEAR')",
             lambda s: store.resolve_ref(s, f"{department}@{year}"),
-            None,
         ),
         (
             "ledger show X@YEARr1",
             "store.resolve_ref('X@YEARr1')",
             lambda s: store.resolve_ref(s, f"{department}@{year}r1"),
-            None,
         ),
-        (
-            "ledger show HASH",
-            "store.resolve_ref(hash prefix)",
-            lambda s: store.resolve_ref(s, some_hash),
-            None,
-        ),
+        ("ledger show HASH", "store.resolve_ref(hash prefix)", lambda s: store.resolve_ref(s, some_hash)),
         (
             "ledger findings X@YEAR",
             "resolve_ref + load_snapshot + findings.find",
             lambda s: find(store.load_snapshot(store.resolve_ref(s, f"{department}@{year}"))),
-            None,
         ),
-        ("ledger snapshots", "store.list_snapshots()", lambda s: store.list_snapshots(s), None),
-        (
-            "ledger log --limit 50",
-            "events.list_events()[-50:]",
-            lambda s: events.list_events(s)[-50:],
-            lambda s: proposals.last_events(s, 50),
-        ),
-        *((command, call, query, None) for command, call, query in lead_history_queries(ledger, department)),
+        ("ledger log --limit 50", "events.last_events(50)", lambda s: events.last_events(s, 50)),
+        *history_queries(ledger, department),
+        ("ledger snapshots", "store.list_snapshots()", lambda s: store.list_snapshots(s)),
     ]
     table = report.table(
         f"{label}: {total} snapshots; department X = {department} ({count} snapshots), YEAR = {year} "
         f"(ms, median of {repeat}; target {TARGET_MS:.0f} ms)",
-        ["command", "library call", "median", "min", "max", "proposal median", "proposal max"],
+        ["command", "library call", "median", "min", "max"],
     )
-    for command, call, query, proposed in queries:
-        shipped = measure(in_session(ledger, query), repeat=repeat)
-        with proposals.installed():
-            fixed = measure(in_session(ledger, proposed or query), repeat=repeat)
-        table.add(command, call, *_cells(shipped), *_cells(fixed)[::2])
-    table.notes.append(
-        "with bench.proposals: the same call with the store's snapshot look-ups done in SQL (bench/proposals.py), "
-        "a proposal measured here, not the library as shipped"
-    )
-    if not history_queries():
-        table.notes.append("ledger.history does not exist yet: history queries not measured")
+    for command, call, query in queries:
+        table.add(command, call, *_cells(measure(in_session(ledger, query), repeat=repeat)))
 
 
 def _cells(timing: Timing) -> list[Any]:

@@ -7,9 +7,7 @@ and year, findings; the report names them). The corpus is generated before the c
 the clock is split: *parse* (``parse_publication``), *derive* (the reactions' ``derive_snapshot``: diffs, findings,
 entity values) and *store* (the rest: publication, snapshot, events).
 
-- ``--no-react`` opens the ledger without reactions (storage only: what ingest did before diffs were wired);
-- ``--proposed-fix`` installs :mod:`bench.proposals` (series look-ups in SQL instead of loading every snapshot)
-  to measure what the proposal would change; the library itself is not modified.
+- ``--no-react`` opens the ledger without reactions (storage only: what ingest did before diffs were wired).
 
 ``--bulk`` is the documented shortcut for building a big ledger (50k) in reasonable time on a small machine: worker
 processes parse the publications in parallel, and the main process records them with the library's own
@@ -18,9 +16,9 @@ its reactions) in transactions of ``--batch`` publications. The rows and events 
 timing is NOT an ingest throughput and is reported as "bulk build".
 
     python -m bench.ingest --versions 1000 --chunk 100
-    python -m bench.ingest --versions 10000 --proposed-fix --keep bench/out/ledger-10k.db
+    python -m bench.ingest --versions 10000 --keep bench/out/ledger-10k.db
     python -m bench.ingest --versions 10000 --no-react --backend postgres
-    python -m bench.ingest --versions 50000 --bulk --proposed-fix --keep bench/out/ledger-50k.db
+    python -m bench.ingest --versions 50000 --bulk --keep bench/out/ledger-50k.db
 """
 
 from __future__ import annotations
@@ -38,7 +36,6 @@ from types import ModuleType
 from typing import Any
 
 from bench import generate as gen
-from bench import proposals
 from bench.harness import Report, arguments, finish, postgres_version
 from bench.ledgers import BenchDatabase, postgres_ledger, sqlite_ledger
 from ledger import events
@@ -234,10 +231,9 @@ def open_ledger(url: str, *, react: bool) -> Ledger:
     return Ledger(url, react=react)
 
 
-def describe_work(report: Report, *, react: bool, fixed: bool) -> None:
+def describe_work(report: Report, *, react: bool) -> None:
     handlers = subscribed_handlers()
     report.extra["handlers"] = handlers
-    report.extra["proposed_fix"] = fixed
     work = "each ingest = read + parse + store publication + snapshot + events"
     if handlers:
         work += f"; handlers run on ingest: {', '.join(handlers)}"
@@ -246,11 +242,6 @@ def describe_work(report: Report, *, react: bool, fixed: bool) -> None:
             " (--no-react)" if not react else ""
         )
     report.note(work)
-    if fixed:
-        report.note(
-            "--proposed-fix: ledger.compare.latest_in_series / previous_revision replaced by bench.proposals "
-            "(series look-ups in SQL); NOT the library as shipped"
-        )
 
 
 def bulk_report(report: Report, args: Any, database: BenchDatabase, ledger: Ledger) -> None:
@@ -350,7 +341,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pg-database", default="ledger_bench")
     parser.add_argument("--no-react", action="store_true", help="no diffs/findings on ingest (storage only)")
-    parser.add_argument("--proposed-fix", action="store_true", help="install bench.proposals first")
     parser.add_argument(
         "--bulk", action="store_true", help="parallel parse + batched transactions (see above)"
     )
@@ -361,19 +351,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.versions, args.chunk, args.per_kind = min(args.versions, 10), 5, 1
-    if args.proposed_fix:
-        proposals.install()
 
     mode = ", bulk build" if args.bulk else ""
     mode += ", no reactions" if args.no_react else ""
-    mode += ", proposed fix" if args.proposed_fix else ""
     report = Report(f"ingest ({args.backend}{mode})")
     with open_database(args.backend, args.keep, args.pg_database) as database:
         ledger = open_ledger(database.url, react=not args.no_react)
         try:
             if args.backend == "postgres":
                 report.extra["postgres"] = postgres_version(database.url)
-            describe_work(report, react=not args.no_react, fixed=args.proposed_fix)
+            describe_work(report, react=not args.no_react)
             (bulk_report if args.bulk else ingest_report)(report, args, database, ledger)
         finally:
             ledger.close()
