@@ -30,6 +30,11 @@ def parse_publication(data: bytes, filename: str = "") -> ParseResult:
     layout = choose_layout(document)
     snapshot = layout.parse(document)
     reader_warnings = _reader_warnings(document)
+    if "truncated" in document.meta and not any(w.code == "truncated" for w in snapshot.warnings):
+        # The layout saw whole tables; the reader saw the file stop inside a cell (a DOCX extraction cut off).
+        reader_warnings.append(
+            ParseWarning(code="truncated", message=document.meta["truncated"], where=document.form)
+        )
     if reader_warnings:
         snapshot = snapshot.model_copy(update={"warnings": [*snapshot.warnings, *reader_warnings]})
     return ParseResult(

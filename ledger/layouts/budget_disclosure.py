@@ -99,7 +99,7 @@ class HebeiBudgetDisclosureLayout:
         if accounts is not None:
             _check_projects(accounts, projects, warnings)
         units = parts.units or _units_from_procurement(accounts)
-        warnings.extend(_cut_off_before_the_end(parts, sections, document))
+        warnings.extend(_cut_off_before_the_end(parts, sections, document, accounts))
         return Snapshot(
             department=_department(meta, document),
             fiscal_year=_fiscal_year(meta, document),
@@ -251,19 +251,29 @@ _LAST_ACCOUNT_TABLE = "three-public"
 _LAST_SECTION = "国有资产"
 _LAST_SECTION_TABLE = "assets"
 _NARRATIVE_TITLE = "情况说明"
+#: The 三公经费支出表's last line (its items end 一、因公出国（境）费 … 二、公务用车购置及运维费 … 三、公务接待费).
+_THREE_PUBLIC_LAST = "公务接待费"
+
+
+def _three_public_complete(accounts: Accounts | None) -> bool:
+    """The 三公经费支出表 reaches its last line, 三、公务接待费, and the line has an amount."""
+    three_public = accounts.three_public if accounts is not None else {}
+    return any(
+        name.endswith(_THREE_PUBLIC_LAST) and amount is not None for name, amount in three_public.items()
+    )
 
 
 def _cut_off_before_the_end(
-    parts: _Parts, sections: Sequence[narrative.Section], document: Document
+    parts: _Parts, sections: Sequence[narrative.Section], document: Document, accounts: Accounts | None
 ) -> list[ParseWarning]:
     """``truncated`` when the document stops before the template's last part with facts in it.
 
     A 部门预算公开 prints its parts in a fixed order: the account tables (收支总表 first, 三公经费支出表 last), then the
     情况说明, whose sections run 一、部门职责及机构设置 … 七、项目绩效目标表 … 八、政府采购 … 九、国有资产信息 with its
     固定资产占用情况表 (十、名词解释 and after carry no figures). With a 情况说明 (its title or sections), the document
-    must reach section 九's table; a file of tables only must reach the 三公经费支出表. Anything shorter lost every
-    later table and project and would otherwise read as a whole, smaller publication. (A cut inside that very last
-    table stays invisible.)
+    must reach section 九's table; a file of tables only must reach the 三公经费支出表 and its last line, 三、公务接待费,
+    with its amount. Anything shorter lost every later table and project and would otherwise read as a whole,
+    smaller publication. (A cut inside section 九's table stays invisible here.)
     """
     if not sections and _NARRATIVE_TITLE in document.text():
         stops = "at the title of the 情况说明, before its first section"
@@ -278,7 +288,17 @@ def _cut_off_before_the_end(
         missing = "the rest of the 情况说明 through 九、国有资产信息 and its 固定资产占用情况表"
     else:
         if _LAST_ACCOUNT_TABLE in parts.tables:
-            return []
+            if _three_public_complete(accounts):
+                return []
+            caption = parts.tables[_LAST_ACCOUNT_TABLE][-1].caption
+            return [
+                ParseWarning(
+                    code=TRUNCATED,
+                    message=f"the publication is cut off: it stops inside the table {caption}, before its last "
+                    f"line {_THREE_PUBLIC_LAST}; missing: the rest of that table, and the 情况说明",
+                    where=caption,
+                )
+            ]
         captions = [found[-1].caption for found in parts.tables.values()]
         stops = f"after the table {captions[-1]}" if captions else "before its first account table"
         missing = "the account tables after it through the 三公经费支出表, and the 情况说明"

@@ -31,6 +31,11 @@ MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 def decode_text(data: bytes) -> str:
     """Bytes → text with normalised line ends; :class:`ReadError` for empty, binary or undecodable input."""
+    return _decode_text(data)[0]
+
+
+def _decode_text(data: bytes) -> tuple[str, str | None]:
+    """The text, and why it is cut off when it ends inside a character (read up to the cut), else None."""
     if not data.strip():
         raise ReadError("empty file")
     if len(data) > MAX_TEXT_BYTES:
@@ -38,38 +43,43 @@ def decode_text(data: bytes) -> str:
             f"text file too large: {len(data) / 2**20:.1f} MB "
             f"(limit {MAX_TEXT_BYTES / 2**20:.0f} MB for a text publication)"
         )
-    text = _decode(data)
+    text, cut = _decode(data)
     if "\x00" in text:
         raise ReadError("binary data, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), cut
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, str | None]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return data.decode(codec), None
             except UnicodeDecodeError as exc:
-                _refuse_if_cut_inside_character(data, codec)
+                if (cut := _up_to_a_cut_inside_a_character(data, codec)) is not None:
+                    return cut
                 raise ReadError(f"not valid {codec} text despite its byte-order mark") from exc
     if b"\x00" in data:
         raise ReadError("binary data, not text")
     for codec in ("utf-8", "gb18030"):
         try:
-            return data.decode(codec)
+            return data.decode(codec), None
         except UnicodeDecodeError:
-            _refuse_if_cut_inside_character(data, codec)
+            if (cut := _up_to_a_cut_inside_a_character(data, codec)) is not None:
+                return cut
     raise ReadError("text is neither UTF-8 nor GB18030/GBK")
 
 
-def _refuse_if_cut_inside_character(data: bytes, codec: str) -> None:
-    """A file valid in ``codec`` but for an incomplete character at its very end was cut off in transfer: say so,
-    rather than "not UTF-8" (or worse, read it as mojibake in the next encoding tried)."""
+def _up_to_a_cut_inside_a_character(data: bytes, codec: str) -> tuple[str, str] | None:
+    """A file valid in ``codec`` but for an incomplete character at its very end was cut off in transfer: the text
+    up to the cut and a note saying so — rather than "not UTF-8" (or worse, mojibake in the next encoding tried).
+    None when the bytes are invalid elsewhere."""
     try:
-        codecs.getincrementaldecoder(codec)().decode(data, final=False)
+        text = codecs.getincrementaldecoder(codec)().decode(data, final=False)
     except UnicodeDecodeError:
-        return
-    raise ReadError(f"the {codec.upper()} text ends inside a character: the file is cut off (truncated)")
+        return None
+    if not text.strip():
+        raise ReadError(f"the {codec.upper()} text is cut off inside its first character: nothing to read")
+    return text, f"the {codec.upper()} text ends inside a character: the file is cut off there"
 
 
 _OUTLINE_LINE = re.compile(r"^\d+(?:\.\d+)*\s+\S[^:：]*[:：]")
@@ -94,9 +104,29 @@ def detect_form(text: str) -> str:
 
 def read_text(data: bytes) -> Document:
     """Decode ``data`` and rebuild its paragraphs and tables."""
-    text = decode_text(data)
+    text, cut = _decode_text(data)
     form = detect_form(text)
-    return Document(blocks=tuple(FORM_READERS[form](text)), form=form)
+    cut = cut or _cut_inside_a_cell(text, form)
+    meta = {"truncated": cut} if cut else {}
+    return Document(blocks=tuple(FORM_READERS[form](text)), form=form, meta=meta)
+
+
+def _cut_inside_a_cell(text: str, form: str) -> str | None:
+    """Why the text looks cut inside its last table cell, or None.
+
+    In the ``cells-per-line`` form (a DOCX extraction) every cell is a line of its own, ended by a line break. A text
+    whose last line is a cell with no line break after it stopped inside that cell: the cell's text, and whatever
+    the publication printed after it, may be missing — and the table it ends can look whole to a layout.
+    """
+    if form != "cells-per-line" or text.endswith("\n"):
+        return None
+    last = text.rsplit("\n", 1)[-1]
+    if not last.startswith("\t"):
+        return None
+    return (
+        f"the text stops inside a table cell ({_clean_cell(last)[:20]!r}, with no line break after it): "
+        "the file is cut off there"
+    )
 
 
 def _cells_per_line(text: str) -> list[Block]:

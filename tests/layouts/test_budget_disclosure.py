@@ -472,6 +472,21 @@ def test_the_tables_without_the_narrative_are_a_tables_file(document: Document) 
     assert parsed.document_kind == "budget-tables"
     assert parsed.accounts is not None and parsed.accounts.carry_over == D("828.39")
     assert parsed.projects == [] and parsed.goals == [] and parsed.accounts.operating_costs is None
+    assert _messages(parsed, "truncated") == []
+
+
+def test_a_tables_file_cut_inside_the_three_public_table_is_truncated(document: Document) -> None:
+    """Cut before the 三公经费支出表's last line, a tables-only file would otherwise look whole (and smaller)."""
+    end = next(i for i, b in enumerate(document.blocks) if isinstance(b, Paragraph) and "第一部分" in b.text)
+    last = document.blocks[end - 1]
+    assert isinstance(last, Table) and last.rows[-1][1] == "三、公务接待费"
+    cut = replace(last, rows=last.rows[:-1])
+    parsed = LAYOUT.parse(replace(document, blocks=(*document.blocks[: end - 1], cut)))
+    assert parsed.document_kind == "budget-tables"
+    (message,) = _messages(parsed, "truncated")
+    assert (
+        "stops inside the table 部门预算财政拨款“三公”经费支出表, before its last line 公务接待费" in message
+    )
 
 
 def test_project_tables_for_part_of_the_project_expenditure_are_not_a_mismatch(document: Document) -> None:

@@ -187,6 +187,30 @@ def test_cells_per_line_rows_are_separated_by_blank_lines() -> None:
     assert table(document).rows == (("项目名称", "考核奖励经费"), ("单位", "本级", "其他"), ("更多",))
 
 
+@pytest.mark.parametrize(
+    ("ending", "truncated"),
+    [
+        ("\t其他\n", False),  # every cell line ends with a line break in a whole extraction
+        ("\t其他", True),  # the file stops inside the cell
+        ("\t其他\n\n结束语", False),  # a closing paragraph without a line break is not a cut cell
+    ],
+)
+def test_a_text_that_stops_inside_a_cell_is_marked_cut(ending: str, truncated: bool) -> None:
+    document = read_text((CELLS_PER_LINE + ending).encode("utf-8"))
+    assert document.form == "cells-per-line"
+    assert ("truncated" in document.meta) is truncated
+    if truncated:
+        assert document.meta["truncated"] == (
+            "the text stops inside a table cell ('其他', with no line break after it): the file is cut off there"
+        )
+
+
+def test_a_tab_rows_text_without_a_final_line_break_is_not_marked_cut() -> None:
+    """In the PDF text form a row is a line: without a final line break its end cannot be told from a cut."""
+    document = read_text("标题\n项目\t金额\n甲\t1\n乙\t2\n丙\t3".encode())
+    assert document.form == "tab-rows" and "truncated" not in document.meta
+
+
 # --- untrusted input ------------------------------------------------------------------------------------------
 
 
