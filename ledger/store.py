@@ -253,6 +253,19 @@ def current_snapshots(
     return list(session.exec(query))
 
 
+def current_counts_by_department(session: Session) -> dict[int, dict[int, int]]:
+    """For each department, its current snapshots counted by fiscal year, in one grouped query."""
+    query = (
+        select(SnapshotRow.department_id, SnapshotRow.fiscal_year, func.count(col(SnapshotRow.id)))
+        .where(SnapshotRow.id == _newest_parse(None))
+        .group_by(col(SnapshotRow.department_id), col(SnapshotRow.fiscal_year))
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for department_id, year, count in session.exec(query):
+        counts.setdefault(department_id, {})[year] = count
+    return counts
+
+
 def _series_order(row: SnapshotRow) -> tuple[int, str, int, int, int]:
     return (row.department_id, row.document_kind, row.fiscal_year, row.revision, row.id or 0)
 

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from ledger import compare, events, store
+from ledger.departments import list_departments
 from ledger.errors import AmbiguousRefError, NotFoundError
 from ledger.ingest import ingest_bytes
 from ledger.layouts import registry
@@ -162,3 +163,13 @@ def test_filtered_lookups_answer_as_filtering_every_current_snapshot_would(ledge
             )
         ]
         assert compare.latest_in_series(session, department_id, 2019, "department-targets") is None
+        # Departments count their current snapshots (the reparses above doubled the rows), by year, in one query.
+        counts = store.current_counts_by_department(session)
+        assert counts == {
+            d: {
+                year: sum(1 for r in everything if (r.department_id, r.fiscal_year) == (d, year))
+                for year in {r.fiscal_year for r in everything if r.department_id == d}
+            }
+            for d in {r.department_id for r in everything}
+        }
+        assert [(info.snapshots, info.years) for info in list_departments(session)] == [(7, [2023, 2024])] * 2
