@@ -14,6 +14,7 @@ from sqlmodel import Session
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.errors import AmbiguousRefError, NotFoundError
+from ledger.model import Snapshot
 from ledger.tables import SnapshotRow
 
 
@@ -27,14 +28,20 @@ class Comparison:
 
 
 def compare_rows(session: Session, old: SnapshotRow, new: SnapshotRow) -> Comparison:
-    old_snapshot, new_snapshot = store.load_snapshot(old), store.load_snapshot(new)
+    result = diff_rows(old, new, store.load_snapshot(old), store.load_snapshot(new))
+    return Comparison(old, new, store.describe(session, old), store.describe(session, new), result)
+
+
+def diff_rows(
+    old: SnapshotRow, new: SnapshotRow, old_snapshot: Snapshot, new_snapshot: Snapshot
+) -> DiffResult:
+    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s)."""
     scope = scope_between(
         old_snapshot, new_snapshot, same_publication=old.publication_id == new.publication_id
     )
-    result = diff_snapshots(
+    return diff_snapshots(
         old_snapshot, new_snapshot, scope=scope, old_hash=old.content_hash, new_hash=new.content_hash
     )
-    return Comparison(old, new, store.describe(session, old), store.describe(session, new), result)
 
 
 def compare_refs(session: Session, old_ref: str, new_ref: str) -> Comparison:

@@ -8,12 +8,12 @@ recomputed from the immutable snapshots.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from ledger import compare, store
@@ -50,63 +50,94 @@ def _value_text(value: object) -> str | None:
 def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None) -> Derived:
     """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows."""
     assert row.id is not None
-    snapshot = store.load_snapshot(row)
-    predecessor = reparse_of or compare.previous_revision(session, row) or compare.previous_year(session, row)
-    _index_entities(session, row, snapshot, predecessor)
+    load = _Loader()
+    snapshot = load(row)
+    previous_revision = compare.previous_revision(session, row)
+    previous_year = compare.previous_year(session, row)
+    predecessor = reparse_of or previous_revision or previous_year
+    _index_entities(session, row, snapshot, predecessor, load)
     findings = find(snapshot)
     session.add_all(
         FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
         for f in findings
     )
-    bases = [reparse_of, compare.previous_revision(session, row), compare.previous_year(session, row)]
+    bases = [reparse_of, previous_revision, previous_year]
     diffs = [
-        _store_diff(session, compare.compare_rows(session, base, row).result, base, row)
+        _store_diff(session, compare.diff_rows(base, row, load(base), snapshot), base, row)
         for base in {b.id: b for b in bases if b is not None}.values()
         if not _has_diff(session, base, row)
     ]
     successor = _year_successor(session, row)
     if successor is not None and not _has_diff(session, row, successor):
         session.flush()
-        _relink(session, row, snapshot, successor)
+        _relink(session, row, snapshot, successor, load(successor))
         diffs.append(
-            _store_diff(session, compare.compare_rows(session, row, successor).result, row, successor)
+            _store_diff(session, compare.diff_rows(row, successor, snapshot, load(successor)), row, successor)
         )
     session.flush()
     return Derived(diffs=diffs, findings=findings)
 
 
+class _Loader:
+    """Each snapshot's JSON parsed once per derivation: a snapshot is the newer side of one diff and the older
+    side of another, and its lineage is computed from the same parse."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[int | None, Snapshot] = {}
+
+    def __call__(self, row: SnapshotRow) -> Snapshot:
+        if row.id not in self._loaded:
+            self._loaded[row.id] = store.load_snapshot(row)
+        return self._loaded[row.id]
+
+
 def _index_entities(
-    session: Session, row: SnapshotRow, snapshot: Snapshot, predecessor: SnapshotRow | None
+    session: Session,
+    row: SnapshotRow,
+    snapshot: Snapshot,
+    predecessor: SnapshotRow | None,
+    load: Callable[[SnapshotRow], Snapshot],
 ) -> None:
     """Entity rows of ``row``; an entity aligned with one of ``predecessor`` inherits its lineage."""
     inherited: dict[tuple[str, str], str] = {}
     if predecessor is not None:
-        links = lineage(store.load_snapshot(predecessor), snapshot)
+        links = lineage(load(predecessor), snapshot)
         old_lineages = _lineages_of(session, predecessor)
         inherited = {
             (kind, key): old_lineages[(kind, old_key)]
             for (kind, key), old_key in links.items()
             if (kind, old_key) in old_lineages
         }
-    session.add_all(_entity_rows(row, snapshot_entities(snapshot), inherited))
+    _insert_many(session, EntityValueRow, _entity_rows(row, snapshot_entities(snapshot), inherited))
+
+
+def _insert_many(
+    session: Session, table: type[EntityValueRow | ChangeRow], rows: list[dict[str, Any]]
+) -> None:
+    """One multi-row INSERT: derived rows are written, never read back as objects in this transaction, so
+    building an ORM object for each (a few hundred per snapshot) would be most of the cost of deriving it."""
+    if rows:
+        session.execute(insert(table), rows)
 
 
 def _entity_rows(
     row: SnapshotRow, entities: Iterable[Entity[Any]], inherited: dict[tuple[str, str], str]
-) -> Iterable[EntityValueRow]:
+) -> list[dict[str, Any]]:
     assert row.id is not None
-    for entity in entities:
-        yield EntityValueRow(
-            snapshot_id=row.id,
-            department_id=row.department_id,
-            entity=entity.kind,
-            key=entity.key,
+    return [
+        {
+            "snapshot_id": row.id,
+            "department_id": row.department_id,
+            "entity": entity.kind,
+            "key": entity.key,
             # A new entity starts its own lineage, named after where it first appeared.
-            lineage=inherited.get((entity.kind, entity.key), f"{row.id}:{entity.key}"),
-            label=entity.label,
-            value=_value_text(entity.main),
-            form=_json(entity.form),
-        )
+            "lineage": inherited.get((entity.kind, entity.key), f"{row.id}:{entity.key}"),
+            "label": entity.label,
+            "value": _value_text(entity.main),
+            "form": _json(entity.form),
+        }
+        for entity in entities
+    ]
 
 
 def _year_successor(session: Session, row: SnapshotRow) -> SnapshotRow | None:
@@ -117,10 +148,16 @@ def _year_successor(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     return following
 
 
-def _relink(session: Session, row: SnapshotRow, snapshot: Snapshot, successor: SnapshotRow) -> None:
+def _relink(
+    session: Session,
+    row: SnapshotRow,
+    snapshot: Snapshot,
+    successor: SnapshotRow,
+    successor_snapshot: Snapshot,
+) -> None:
     """``row`` arrived after the year that follows it: join the successor's lineages (and so every later
     version's) to the lineages of ``row``'s entities they align with."""
-    links = lineage(snapshot, store.load_snapshot(successor))
+    links = lineage(snapshot, successor_snapshot)
     mine = _lineages_of(session, row)
     theirs = _lineages_of(session, successor)
     for (kind, key), old_key in links.items():
@@ -169,20 +206,24 @@ def _store_diff(
     session.add(diff)
     session.flush()
     assert diff.id is not None
-    session.add_all(
-        ChangeRow(
-            diff_id=diff.id,
-            snapshot_id=row.id,
-            entity=change.entity,
-            key=change.key,
-            old_key=change.old_key,
-            change=change.change,
-            field=change.field,
-            direction=change.direction,
-            tags=_json(change.tags),
-            record=_json(change),
-        )
-        for change in result.changes
+    _insert_many(
+        session,
+        ChangeRow,
+        [
+            {
+                "diff_id": diff.id,
+                "snapshot_id": row.id,
+                "entity": change.entity,
+                "key": change.key,
+                "old_key": change.old_key,
+                "change": change.change,
+                "field": change.field,
+                "direction": change.direction,
+                "tags": _json(change.tags),
+                "record": _json(change),
+            }
+            for change in result.changes
+        ],
     )
     return diff, result
 
