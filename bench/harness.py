@@ -93,7 +93,7 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "load_average": _load_average(),
         "packages": {name: _version(name) for name in PACKAGES},
-        "checkout": _checkout(),
+        "checkout": _CHECKOUT,
         "source_digest": _SOURCE_DIGEST,
     }
 
@@ -161,9 +161,10 @@ def source_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-#: Taken when the benchmark starts (this module is imported first), so a report names the code it loaded even if
-#: the sources change while a long run goes on.
+#: Both taken when the benchmark starts (this module is imported first), so a report names the code it loaded even
+#: if the sources or the checkout change while a long run goes on.
 _SOURCE_DIGEST = source_digest()
+_CHECKOUT = _checkout()
 
 
 def postgres_version(url: str) -> str | None:
