@@ -193,7 +193,8 @@ def numeric_delta(old: object, new: object) -> tuple[Decimal | None, Decimal | N
 
 @dataclass
 class _Pending:
-    """An aligned pair that still differs after normalisation: deepdiff will say where."""
+    """An aligned pair that still differs after normalisation: ``paths`` says where (deepdiff, for the fields in
+    ``compare_old``/``compare_new``, which hold a structure on both sides)."""
 
     old: Entity[Any]
     new: Entity[Any]
@@ -372,24 +373,32 @@ class _Differ:
             # A whole subtree (a project with its goals and indicators) in one hash compare.
             if not self.changed(old.source, new.source):
                 return
-        elif old.digest == new.digest:
+        elif old.form == new.form:
+            # Plain equality, by value (Decimal 16.5 == 16.50), stops at the first field that differs.
             return
         compare_old = self.comparable(old.form)
         compare_new = self.comparable(new.form)
         if self.gap:
             _forgive_year_shift(compare_old, compare_new, self.gap)
         self.equate_meaning(old, new, compare_old, compare_new)
-        # Only the fields that still differ go on to deepdiff, which locates the change inside them.
         differing = [name for name in compare_new if compare_old.get(name) != compare_new[name]]
         if differing:
+            # Only the fields that still differ and hold a structure on both sides go on to deepdiff, which locates
+            # the change inside them; a differing plain value is its own location.
+            nested = [
+                name
+                for name in differing
+                if _is_structure(compare_old.get(name)) and _is_structure(compare_new[name])
+            ]
             self.slots.append(
                 _Pending(
                     old,
                     new,
                     pair.matched_by,
                     pair.score,
-                    {name: compare_old.get(name) for name in differing},
-                    {name: compare_new[name] for name in differing},
+                    {name: compare_old.get(name) for name in nested},
+                    {name: compare_new[name] for name in nested},
+                    [[name] for name in differing if name not in nested],
                 )
             )
         if children is not None:
@@ -438,7 +447,7 @@ class _Differ:
     # -- the structural diff and the domain layer ---------------------------------------------------------------
 
     def resolve(self) -> list[Change]:
-        pending = [slot for slot in self.slots if isinstance(slot, _Pending)]
+        pending = [slot for slot in self.slots if isinstance(slot, _Pending) and slot.compare_new]
         if pending:
             self.locate(pending)
         changes: list[Change] = []
@@ -551,6 +560,10 @@ def _project_affinity(old: Entity[Any], new: Entity[Any]) -> float:
     if old_project.amount is not None and old_project.amount == new_project.amount:
         score += 500
     return score
+
+
+def _is_structure(value: FormValue) -> bool:
+    return isinstance(value, Mapping | list | tuple)
 
 
 def _comparable(value: FormValue) -> FormValue:

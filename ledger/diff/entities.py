@@ -9,8 +9,6 @@ sub-lines) are not part of their parent's form.
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,41 +57,24 @@ class Entity(Generic[T]):
     form: Form
     main: ChangeValue = None  # what an added/removed record shows: the amount, the 指标值, the text
 
-    @property
-    def digest(self) -> bytes:
-        """Fingerprint of the form (see :func:`fingerprint`)."""
-        return fingerprint(self.form)
-
-
-def fingerprint(form: Form) -> bytes:
-    """SHA-256 of a form's JSON, written by pydantic's compiled encoder.
-
-    These fingerprints only decide, in memory, which aligned pairs can be skipped: equal fingerprints mean equal
-    forms; unequal ones send the pair on to the field-by-field comparison, which compares Decimals by value
-    (``16.5`` and ``16.50`` fingerprint differently and then compare equal). They are never stored, so they need not
-    be the RFC 8785 bytes of :mod:`ledger.canonical`, whose pure-Python encoder costs about seven times as much
-    (bench/diff_engine.py) — more than the whole diff of an unchanged family.
-    """
-    return hashlib.sha256(pydantic_core.to_json(form)).digest()
-
 
 def subtree_fingerprint(part: BaseModel | Sequence[BaseModel] | None) -> bytes:
-    """SHA-256 of a whole subtree (a project with its indicators, the list of function lines, the accounts) in one
-    pass of pydantic's compiled encoder.
+    """The JSON of a whole subtree (a project with its indicators, the list of function lines, the accounts) in one
+    pass of pydantic's compiled encoder; comparing two is one memory compare, cheaper than hashing them.
 
     ``Decimal('648.6')`` and ``Decimal('648.60')`` encode differently here; that only sends an equal subtree on to
     the entity-by-entity comparison, which compares by value. Equal fingerprints still mean equal subtrees.
     """
-    return hashlib.sha256(pydantic_core.to_json(part)).digest()
+    return pydantic_core.to_json(part)
 
 
 def unique_keys(keys: Iterable[str]) -> list[str]:
     """``['a', 'b', 'a']`` → ``['a', 'b', 'a#2']``: duplicates (two projects with one name) stay distinct."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     unique: list[str] = []
     for key in keys:
-        seen[key] += 1
-        unique.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+        count = seen[key] = seen.get(key, 0) + 1
+        unique.append(key if count == 1 else f"{key}#{count}")
     return unique
 
 

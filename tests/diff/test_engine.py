@@ -334,11 +334,23 @@ def test_filter_rejects_unknown_names() -> None:
 
 
 def test_reaching_the_structural_diff_limit_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is on deepdiff's search inside structured fields; a plain field that differs needs no search."""
     monkeypatch.setattr(engine_module, "MAX_DIFFS_PER_PAIR", 1)
-    old = snapshot(projects=[project("甲", amount="1", purpose="旧", unit="甲单位")])
-    new = snapshot(projects=[project("甲", amount="2", purpose="新", unit="乙单位")])
+    plan = {"3月": Decimal("25"), "6月": Decimal("50"), "9月": Decimal("75")}
+    later = {"3月": Decimal("20"), "6月": Decimal("40"), "9月": Decimal("60")}
+    old = snapshot(projects=[project("甲", amount="1", purpose="旧", spending_plan=plan)])
+    new = snapshot(projects=[project("甲", amount="2", purpose="新", spending_plan=later)])
     result = diff_snapshots(old, new, scope="revision", detect=False)
     assert result.notes and "stopped" in result.notes[0]
+    assert {c.field for c in result.changes} >= {"amount", "purpose"}
+    flat_only = diff_snapshots(
+        snapshot(projects=[project("甲", amount="1", purpose="旧", unit="甲单位")]),
+        snapshot(projects=[project("甲", amount="2", purpose="新", unit="乙单位")]),
+        scope="revision",
+        detect=False,
+    )
+    assert not flat_only.notes
+    assert [c.field for c in flat_only.changes] == ["unit", "amount", "fiscal_amount", "purpose"]
 
 
 def test_a_renamed_budget_line_does_not_move_its_sub_lines() -> None:
