@@ -5,7 +5,7 @@ Measured through the library, one read transaction per query as the CLI does (th
 
 - ``ledger snapshots --department X``: ``store.list_snapshots(department=X)``, one department's history;
 - ``ledger show X@YEAR`` / ``X@YEARrN`` / a hash prefix: ``store.resolve_ref``;
-- ``ledger snapshots`` (every snapshot) and ``ledger log --limit 50``;
+- ``ledger snapshots`` (every snapshot), ``ledger departments`` (every department) and ``ledger log --limit 50``;
 - ``ledger findings X@YEAR``: resolve, load the snapshot, run the findings;
 
 - ``ledger history X`` and ``ledger history X --indicator/--project/--line``: ``ledger.history``.
@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from bench import generate as gen
 from bench.harness import Report, Timing, arguments, finish, measure
 from ledger import events, history, store
+from ledger.departments import list_departments
 from ledger.ingest import ingest_bytes
 from ledger.store import Ledger
 from ledger.tables import DepartmentRow, SnapshotRow
@@ -149,6 +150,7 @@ def measure_queries(report: Report, ledger: Ledger, repeat: int, label: str) -> 
         ("ledger log --limit 50", "events.last_events(50)", lambda s: events.last_events(s, 50)),
         *history_queries(ledger, department),
         ("ledger snapshots", "store.list_snapshots()", lambda s: store.list_snapshots(s)),
+        ("ledger departments", "departments.list_departments()", lambda s: list_departments(s)),
     ]
     table = report.table(
         f"{label}: {total} snapshots; department X = {department} ({count} snapshots), YEAR = {year} "
