@@ -208,6 +208,10 @@ class _State(Generic[T]):
     old_free: list[bool] = field(default_factory=list)
     new_match: dict[int, tuple[int, MatchedBy, Decimal | None]] = field(default_factory=dict)
 
+    def both_sides_left(self) -> bool:
+        """Whether an item on each side is still unpaired (every pair takes one of each)."""
+        return len(self.new_match) < min(len(self.old), len(self.new))
+
     def free_new(self) -> list[int]:
         return [j for j in range(len(self.new)) if j not in self.new_match]
 
@@ -233,7 +237,7 @@ def align(
     """
     state = _State(old=old, new=new, affinity=affinity, old_free=[True] * len(old))
     for stage in stages:
-        if not state.free_new() or not state.free_old():
+        if not state.both_sides_left():
             break
         if isinstance(stage, KeyStage):
             _run_key_stage(state, stage)

@@ -595,6 +595,8 @@ def _forgive_year_shift(old: dict[str, FormValue], new: dict[str, FormValue], ga
 
 
 def _values_equal(old: IndicatorValue, new: IndicatorValue) -> bool:
+    if old.raw == new.raw:
+        return True  # the same words say the same thing: no need to read them
     if not old.raw.strip() and not new.raw.strip():
         return True
     if not old.raw.strip() or not new.raw.strip():
