@@ -225,7 +225,8 @@ def truncation_section(step: int) -> Section:
     cuts = sum(int(str(row[1])) for row in rows)
     section.summary = (
         f"{cuts} cuts: {cuts - section.gaps - section.failures} honest (complete, marked truncated or a clean "
-        f"error), {section.gaps} unmarked (known layout gaps, below), {section.failures} crashes"
+        f"error), {section.gaps} unmarked{' (known layout gaps, below)' if section.gaps else ''}, "
+        f"{section.failures} crashes"
     )
     for name, percents in unmarked.items():
         section.lines.append(
