@@ -139,3 +139,11 @@ def test_years_shift_in_dates_and_code_years_but_not_in_amounts_or_quoted_notice
     assert shifted == (
         "2025年预算\n秦财企[2023]649号-下达2023年资金\n\t13022525P0008F010032K\n\t2024.00\n\t≥2000人\n预算年度：2025"
     )
+
+
+def test_the_bulk_build_records_every_version_in_batches(tmp_path: Path) -> None:
+    out = tmp_path / "bulk.json"
+    ingest.main(["--quick", "--bulk", "--workers", "1", "--batch", "4", "--json", str(out)])
+    summary = _report(out)["tables"][0]
+    row = dict(zip(summary["columns"], summary["rows"][0], strict=True))
+    assert row["versions"] == 10 and "'recorded': 10" in str(row["outcomes"])
