@@ -40,6 +40,11 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
     console().print(table)
 
 
+def note(message: str) -> None:
+    """One line on stderr that is not an error (what a listing left out): ``ledger: …``."""
+    sys.stderr.write(f"ledger: {' '.join(message.split())}\n")
+
+
 def error(message: str) -> None:
     """One line on stderr: ``ledger: error: …``."""
     sys.stderr.write(f"ledger: error: {' '.join(message.split())}\n")

@@ -159,3 +159,18 @@ def test_log_follow_streams_events_recorded_by_another_process(
         finally:
             follower.send_signal(signal.SIGINT)
             assert follower.wait(timeout=10) == 0
+
+
+def test_snapshots_limit_shows_the_first_n_and_says_what_it_left_out(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    db = tmp_path / "l.db"
+    ledger(db, "ingest", str(files["r1"]), str(files["r2"]))
+    code, out, err = ledger(db, "snapshots", "--limit", "1", "--format", "json")
+    assert code == 0
+    assert [s["revision"] for s in json.loads(out)] == [1]
+    assert err == "ledger: showing 1 of 2 snapshots (--limit 1)\n"
+    code, out, err = ledger(db, "snapshots", "--limit", "2", "--format", "json")
+    assert (code, err, len(json.loads(out))) == (0, "", 2)
+    code, _, err = ledger(db, "snapshots", "--limit", "0")
+    assert code == 2 and "--limit" in err

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.context import open_ledger
-from cli.output import Format, error, print_json, print_table
+from cli.output import Format, error, note, print_json, print_table
 
 if TYPE_CHECKING:
     from ledger.events import Event
@@ -62,13 +62,18 @@ def snapshots(
     department: Annotated[str | None, typer.Option(help="Department name, alias or part of one.")] = None,
     year: Annotated[int | None, typer.Option(help="Fiscal year.")] = None,
     kind: Annotated[str | None, typer.Option(help="Document kind, e.g. department-targets.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Show the first N (a large ledger's table takes seconds to lay out)."),
+    ] = None,
     output: FormatOption = Format.table,
 ) -> None:
     """List snapshots (the newest parse of each publication)."""
     from ledger import store
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
-        rows = store.list_snapshots(session, department=department, year=year, kind=kind)
+        found = store.list_snapshots(session, department=department, year=year, kind=kind)
+        rows = found[:limit]
         records = [
             {
                 "id": row.id,
@@ -84,7 +89,14 @@ def snapshots(
         ]
     if output is Format.json:
         print_json(records)
-        return
+    else:
+        _print_snapshot_table(records)
+    if len(rows) < len(found):
+        # After the listing, where a reader of the terminal looks last.
+        note(f"showing {len(rows):,} of {len(found):,} snapshots (--limit {limit})")
+
+
+def _print_snapshot_table(records: list[dict[str, Any]]) -> None:
     print_table(
         None,
         ["id", "department", "year", "kind", "rev", "hash", "recorded"],
