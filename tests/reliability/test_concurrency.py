@@ -6,10 +6,13 @@ chain verifies, no process fails on a lock, and each file is new to exactly one 
 from __future__ import annotations
 
 import random
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
+from ledger.db import create_ledger_engine
 from tests.reliability.inputs import seed_bytes
 from tests.reliability.ledgers import Databases, EngineName
 from tests.reliability.processes import Zygote, concurrent_ingest, overlapping_sets, write_files
@@ -50,3 +53,22 @@ def test_fresh_interpreters_released_together_record_each_publication_once(
     sets = overlapping_sets(files, 3, 0.8, random.Random(4))
     result = concurrent_ingest(databases.scratch("sqlite"), "sqlite", sets)
     assert result.ok, result
+
+
+def test_a_new_ledger_file_another_process_is_writing_opens_when_it_commits(tmp_path: Path) -> None:
+    """The race behind a rare 'database is locked' when several commands start on a new file: SQLite answers the
+    switch to WAL at once, without its busy handler, while another connection holds the first write lock."""
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE written_first (x)")
+    committer = threading.Timer(0.3, other.execute, ("COMMIT",))
+    committer.start()
+    try:
+        engine = create_ledger_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        engine.dispose()
+    finally:
+        committer.join()
+        other.close()
