@@ -2,11 +2,13 @@
 
 1. Each family of the snapshot (:mod:`ledger.diff.entities`) is aligned (:mod:`ledger.diff.align`); what no stage
    pairs is *added* or *removed*.
-2. A pair whose fingerprints are equal is skipped — an unchanged project with its indicators costs one hash compare.
+2. A pair whose forms are equal is skipped — an unchanged project with its indicators costs one compare of their
+   JSON.
 3. The other pairs are normalised for meaning (text clean-up; indicator values compared with
-   :func:`ledger.values.values_equal`; last year's years shifted in a year-over-year diff) and, if they still
-   differ, handed together to one :class:`deepdiff.DeepDiff` call over keyed mappings (no lists, no
-   ``ignore_order``). The domain layer turns each deepdiff path into a :class:`~ledger.diff.records.Change`.
+   :func:`ledger.values.values_equal`; last year's years shifted in a year-over-year diff). A plain field that
+   still differs is its own location; fields that hold a structure on both sides are handed together to one
+   :class:`deepdiff.DeepDiff` call over keyed mappings (no lists, no ``ignore_order``), which locates the change
+   inside them. The domain layer turns each location into a :class:`~ledger.diff.records.Change`.
 
 Year-over-year, the expected annual roll-forward is not a change: a project code whose year digits advance by the
 fiscal-year gap (``13022524P…`` → ``13022525P…``), or a text that differs only by its years moving with the budget
@@ -254,7 +256,7 @@ class _Differ:
 
     @staticmethod
     def changed(old_part: Any, new_part: Any) -> bool:
-        """Whether a part of the snapshot may have changed: one hash compare skips an unchanged family."""
+        """Whether a part of the snapshot may have changed: one compare of their JSON skips an unchanged family."""
         return ent.subtree_fingerprint(old_part) != ent.subtree_fingerprint(new_part)
 
     def accounts(self) -> None:
@@ -370,7 +372,7 @@ class _Differ:
     def pair(self, pair: Pair[Entity[Any]], children: Callable[[Pair[Entity[Any]]], None] | None) -> None:
         old, new = pair.old, pair.new
         if children is not None:
-            # A whole subtree (a project with its goals and indicators) in one hash compare.
+            # A whole subtree (a project with its goals and indicators) in one compare of its JSON.
             if not self.changed(old.source, new.source):
                 return
         elif old.form == new.form:
