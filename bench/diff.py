@@ -1,4 +1,4 @@
-"""Diff time and correctness (SPEC §6, §9): the domain diff engine against ``deepdiff(ignore_order=True)`` on the raw
+"""Diff time and correctness (docs/architecture.md §6, §9): the domain diff engine against ``deepdiff(ignore_order=True)`` on the raw
 canonical JSON of the same pair, for the two largest seeds (Haigang, Laoting).
 
 Each pair is the seed against a version with planted mutations from :mod:`bench.generate` (verified by reparsing:

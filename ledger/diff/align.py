@@ -1,6 +1,6 @@
 """Entity alignment (实体对齐): which project, indicator, line or goal of one snapshot is which of the other.
 
-Alignment runs before any comparison (SPEC §6). Each family has an ordered list of *stages*; a stage pairs what the
+Alignment runs before any comparison (docs/architecture.md §6). Each family has an ordered list of *stages*; a stage pairs what the
 earlier ones left, so the strict evidence (a code) wins over the loose one (a similar name), and every pair says which
 stage made it (``matched_by``). What no stage pairs is added or removed.
 

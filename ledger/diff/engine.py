@@ -1,4 +1,4 @@
-"""The diff engine (SPEC §6): align two snapshots entity by entity, compare the pairs, say what changed.
+"""The diff engine (docs/architecture.md §6): align two snapshots entity by entity, compare the pairs, say what changed.
 
 1. Each family of the snapshot (:mod:`ledger.diff.entities`) is aligned (:mod:`ledger.diff.align`); what no stage
    pairs is *added* or *removed*.
@@ -47,7 +47,6 @@ from ledger.diff.records import (
     ChangeKind,
     ChangeValue,
     DiffResult,
-    Direction,
     EntityKind,
     MatchedBy,
     Scope,
@@ -57,7 +56,7 @@ from ledger.diff.records import (
 )
 from ledger.diff.stages import Stages
 from ledger.model import Accounts, FunctionLine, Indicator, IndicatorValue, Project, Snapshot
-from ledger.model.values import compare_values, normalise_text
+from ledger.model.values import Direction, compare_values, direction_of, normalise_text
 
 __all__ = ["budget_total", "diff_snapshots", "numeric_delta", "project_total", "scope_between"]
 
@@ -76,7 +75,6 @@ _SET_FIELDS = frozenset({"notices"})
 _RENAME_FIELDS = frozenset({"name"})
 _MOVE_FIELDS = frozenset({"level1", "level2", "parent"})
 
-_DIRECTIONS: frozenset[str] = frozenset({"tightened", "loosened", "unit-changed", "qualitative", "changed"})
 _DEEPDIFF_LOGGER = logging.getLogger("deepdiff.diff")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -101,7 +99,7 @@ def diff_snapshots(
     """Compare ``old`` with ``new`` and return every change, its summary, and (``detect``) the detectors' findings,
     whose tags are added to the change records they concern.
 
-    ``scope`` labels the comparison (SPEC §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
+    ``scope`` labels the comparison (docs/architecture.md §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
     publication. Year-over-year, years in last year's texts are shifted by the fiscal-year gap before comparing.
     """
     differ = _Differ(old, new, scope)
@@ -609,9 +607,7 @@ def _direction(old: IndicatorValue, new: IndicatorValue) -> Direction | None:
     if not old.raw.strip() or not new.raw.strip():
         return None
     found = compare_values(old, new)
-    if found is None:
-        return None
-    return cast(Direction, found) if found in _DIRECTIONS else "changed"
+    return direction_of(found) if found is not None else None
 
 
 def _value_delta(old: IndicatorValue, new: IndicatorValue) -> tuple[Decimal | None, Decimal | None]:

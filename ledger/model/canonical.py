@@ -1,4 +1,4 @@
-"""Canonical JSON (RFC 8785) and the content hashes built on it (SPEC §5).
+"""Canonical JSON (RFC 8785) and the content hashes built on it (docs/architecture.md §5).
 
 Decimals, dates and integers beyond 2**53 become strings before encoding, so the bytes never depend on float
 formatting; text is NFC-normalised so that two encodings of the same characters hash the same.

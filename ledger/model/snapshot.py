@@ -1,4 +1,4 @@
-"""The canonical snapshot (SPEC §4): what one publication says, in one typed shape.
+"""The canonical snapshot (docs/architecture.md §4): what one publication says, in one typed shape.
 
 Every layout parser returns a :class:`Snapshot`; the store keeps its canonical JSON; the diff engine compares two of
 them. Field names are a public export contract (``ledger show --format json``): add fields, never rename them.
@@ -17,7 +17,7 @@ SNAPSHOT_SCHEMA = "ledger.snapshot/1"
 
 Operator = Literal[">=", "<=", "=", ">", "<"]
 
-#: Document kinds (SPEC §5). A series is (department, fiscal year, document kind).
+#: Document kinds (docs/architecture.md §5). A series is (department, fiscal year, document kind).
 DOCUMENT_KINDS = (
     "budget-disclosure",  # 部门预算公开: the full disclosure (tables and narrative)
     "budget-tables",  # 预算公开表: the tables-only file
@@ -139,7 +139,7 @@ class KeyTask(Model):
 
 
 class IndicatorValue(Model):
-    """指标值, normalised (SPEC §4). ``raw`` always keeps the source text.
+    """指标值, normalised (docs/architecture.md §4). ``raw`` always keeps the source text.
 
     Numeric targets have ``op``/``number``/``unit``; ranges also ``upper``. Qualitative targets keep ``text``;
     ``relative`` marks targets stated against another period (``较上年有所提升``, ``不低于上年度水平``).

@@ -1,4 +1,4 @@
-"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (SPEC §5–§6).
+"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (docs/architecture.md §5–§6).
 
 Year-over-year compares the latest revision of year N with the latest revision of year N-1 of the same document
 kind; revision-to-revision compares each publication of a series with the one before it; two parses of one

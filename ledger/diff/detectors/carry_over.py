@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ledger.diff import entities as ent
 from ledger.diff.align import normalise_name
-from ledger.diff.detectors.base import is_earlier_year_project, project_budget_year
+from ledger.diff.detectors.detector import is_earlier_year_project, project_budget_year
 from ledger.diff.records import Change, Detection
 from ledger.model import Project, Snapshot
 from ledger.model.canonical import decimal_text

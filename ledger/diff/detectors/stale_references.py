@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ledger.diff.align import project_code_year, strip_notices
-from ledger.diff.detectors.base import TextSite, texts_of
+from ledger.diff.detectors.detector import TextSite, texts_of
 from ledger.diff.records import Change, Detection
 from ledger.model import Project, Snapshot
 from ledger.model.values import normalise_text

@@ -1,4 +1,4 @@
-"""Canonical JSON and content hashes (SPEC §5): one spelling per value, so equal content hashes equal."""
+"""Canonical JSON and content hashes (docs/architecture.md §5): one spelling per value, so equal content hashes equal."""
 
 from __future__ import annotations
 
