@@ -31,9 +31,9 @@ from deepdiff import DeepDiff
 from bench import generate as gen
 from bench.harness import Report, arguments, finish, measure
 from ledger.diff import Change, diff_snapshots
-from ledger.diff.align import mask_code_year
 from ledger.model import Snapshot
 from ledger.model.canonical import snapshot_json
+from ledger.model.names import mask_code_year
 from ledger.pipeline.parse import parse_publication
 
 

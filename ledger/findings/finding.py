@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.diff.align import mask_code_year, normalise_name
 from ledger.model import Indicator, Project
 from ledger.model.canonical import decimal_text
+from ledger.model.names import mask_code_year, normalise_name
 
 FINDINGS_SCHEMA = "ledger.findings/1"
 

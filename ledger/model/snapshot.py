@@ -8,6 +8,7 @@ Money is :class:`~decimal.Decimal` end to end, in 万元 (ten-thousand yuan) unl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -91,6 +92,37 @@ class EconomicLine(Model):
     total: Decimal | None = None
     personnel: Decimal | None = None  # 人员经费
     public: Decimal | None = None  # 公用经费
+
+
+@dataclass(frozen=True)
+class LineColumns:
+    """The amount columns of a classification line, in the order the tables print them (合计 first).
+
+    One spec serves every reader of these lines: the diff compares these fields, the totals findings add them up
+    (each parent line against its sub-lines, column by column; the ``split`` columns against 合计 on every line).
+    """
+
+    fields: tuple[tuple[str, str], ...]  # (field of the line, its column header 表头)
+    split: tuple[str, ...]  # the columns that add up to ``total`` on each line
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    def header(self, name: str) -> str:
+        return dict(self.fields)[name]
+
+
+#: 功能分类科目: 合计 = 基本支出 + 项目支出 (上年结转 is how much of the line was brought forward).
+FUNCTION_LINE_COLUMNS = LineColumns(
+    fields=(("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"), ("carry_over", "上年结转")),
+    split=("basic", "project"),
+)
+#: 经济分类科目 of basic expenditure: 合计 = 人员经费 + 公用经费.
+ECONOMIC_LINE_COLUMNS = LineColumns(
+    fields=(("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")),
+    split=("personnel", "public"),
+)
 
 
 class Accounts(Model):
