@@ -34,6 +34,7 @@ FINDING_RAISED = "finding-raised"
 SOURCE_CHECKED = "source-checked"
 SOURCE_FAILED = "source-failed"
 ALIAS_ADDED = "alias-added"
+INPUT_REFUSED = "input-refused"
 
 
 @dataclass(frozen=True)
