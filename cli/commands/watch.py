@@ -56,6 +56,20 @@ def watch_add(
         Kind | None,
         typer.Option(help="Say what SOURCE is when guessing is wrong (an HTML publication is a document)."),
     ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Fetch even from loopback and private addresses (an intranet portal); refused otherwise.",
+        ),
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Portal: another host its links may point to (repeatable); by default its own.",
+        ),
+    ] = None,
 ) -> None:
     """Watch a source: its new or changed publications are ingested on schedule."""
     from ledger.watch.sources import Schedule, add_source
@@ -70,6 +84,8 @@ def watch_add(
             kind=kind.value if kind else None,
             pattern=pattern,
             department=department,
+            allow_private=allow_private,
+            allowed_hosts=allow_host or (),
         )
     typer.echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
 

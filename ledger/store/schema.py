@@ -120,6 +120,9 @@ class SourceRow(SQLModel, table=True):
     ``pattern`` is a glob for a folder and a regular expression (matched against a link's URL or its text) for a
     portal page. ``etag`` / ``last_modified`` / ``listing`` are the conditional-GET state of a portal page: on
     ``304 Not Modified`` the documents it listed last time are checked again.
+
+    ``allow_private``: the source may be fetched from loopback and private addresses (refused otherwise).
+    ``allowed_hosts``: other hosts a portal page's links may point to (one per line); by default only its own.
     """
 
     __tablename__ = "sources"
@@ -138,6 +141,8 @@ class SourceRow(SQLModel, table=True):
     listing: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_checked_at: str | None = Field(default=None, max_length=40)
     last_status: str | None = Field(default=None, max_length=20)
+    allow_private: bool = Field(default=False)
+    allowed_hosts: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SourceDocumentRow(SQLModel, table=True):

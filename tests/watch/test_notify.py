@@ -271,7 +271,7 @@ def test_removing_a_subscriber_drops_its_deliveries(ledger: Ledger, site: Site) 
 
 def test_run_once_delivers_the_failures_its_checks_recorded(ledger: Ledger, site: Site) -> None:
     add_webhook(ledger, site.url("/hook"))
-    add_source(ledger, site.url("/missing.pdf"), schedule=Schedule(every_seconds=3600))
+    add_source(ledger, site.url("/missing.pdf"), allow_private=True, schedule=Schedule(every_seconds=3600))
     result = run_once(ledger)
     assert [r.status for r in result.reports] == ["failed"]
     assert [o.result for o in result.deliveries] == ["delivered"]
