@@ -237,13 +237,34 @@ def reparse(
     with open_ledger(ctx) as ledger:
         outcomes = reparse_all(ledger, publication_ids=publication or None)
     for outcome in outcomes:
-        if outcome.status == "failed":
+        if outcome.status in ("failed", "mismatch"):
             error(f"{outcome.name}: {outcome.error}")
             continue
         changed = " (content changed)" if outcome.content_changed else ""
         typer.echo(f"{outcome.status:<9} publication {outcome.publication_id} {outcome.name}{changed}")
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
+
+
+def redact(
+    ctx: typer.Context,
+    publication: Annotated[int, typer.Argument(help="Publication id (see `ledger log`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the bytes must not be kept (recorded).")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who redacts (recorded; default: the current user).")
+    ] = None,
+) -> None:
+    """Replace a publication's bytes by their hash, recording who and why; `verify` still passes."""
+    import getpass
+
+    from ledger.store.redaction import redact as redact_publication
+
+    with open_ledger(ctx) as ledger, ledger.write() as session:
+        done = redact_publication(session, publication, reason=reason, actor=by or getpass.getuser())
+    typer.echo(
+        f"redacted publication {done.publication_id} {done.filename}: {done.size} bytes gone, "
+        f"sha256 {done.sha256} kept (event {done.event_seq})"
+    )
 
 
 def demo(ctx: typer.Context) -> None:
@@ -272,5 +293,5 @@ def demo(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for command in (ingest, snapshots, show, log, verify, digest, reparse, demo):
+    for command in (ingest, snapshots, show, log, verify, digest, reparse, redact, demo):
         app.command()(command)

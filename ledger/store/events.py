@@ -35,6 +35,7 @@ SOURCE_CHECKED = "source-checked"
 SOURCE_FAILED = "source-failed"
 ALIAS_ADDED = "alias-added"
 INPUT_REFUSED = "input-refused"
+PUBLICATION_REDACTED = "publication-redacted"
 
 
 @dataclass(frozen=True)
