@@ -194,22 +194,41 @@ def verify(
     digest: Annotated[
         str | None, typer.Option("--digest", help="An earlier SEQ:HASH the ledger must still extend.")
     ] = None,
+    skip_derived: Annotated[
+        bool,
+        typer.Option(
+            "--skip-derived",
+            help="Do not re-derive the query tables (entity values, diffs, findings) to check them.",
+        ),
+    ] = False,
 ) -> None:
-    """Recompute every hash (events, snapshots, publications); name the first row that does not match."""
+    """Recompute every hash (events, snapshots, publications) and re-derive the query tables; name the first row
+    that does not match."""
+    from ledger.errors import IntegrityError
+    from ledger.pipeline.derived_check import check_derived
     from ledger.store.verify import Digest, verify_or_raise
 
-    with open_ledger(ctx) as ledger, ledger.read() as session:
-        try:
-            expected = Digest.parse(digest) if digest else None
-        except ValueError as exc:
-            error(str(exc))
-            raise typer.Exit(2) from None
-        report = verify_or_raise(session, expected=expected)
+    with open_ledger(ctx) as ledger:
+        with ledger.read() as session:
+            try:
+                expected = Digest.parse(digest) if digest else None
+            except ValueError as exc:
+                error(str(exc))
+                raise typer.Exit(2) from None
+            report = verify_or_raise(session, expected=expected)
+        derived = None if skip_derived else check_derived(ledger)
+        if derived is not None and not derived.ok:
+            more = f" (and {len(derived.problems) - 1} more tables)" if len(derived.problems) > 1 else ""
+            raise IntegrityError(derived.problems[0] + more)
     head = f", head {report.head}" if report.head else ""
     extends = f", extends {digest}" if digest else ""
     typer.echo(
         f"ok: {report.events} events, {report.snapshots} snapshots, {report.publications} publications verified{head}{extends}"
     )
+    if derived is not None:
+        typer.echo(
+            f"ok: {derived.rows} derived rows are what the {derived.snapshots} current snapshots derive to"
+        )
 
 
 def digest(ctx: typer.Context) -> None:
