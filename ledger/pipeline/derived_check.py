@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlalchemy import select as core_select
+from sqlmodel import Session, select
 
 from ledger.pipeline.derive import rebuild
 from ledger.store import Ledger
@@ -85,20 +86,9 @@ def check_derived(ledger: Ledger) -> DerivedReport:
             table: [row.model_dump() for row in session.exec(select(table))]
             for table in (DepartmentRow, DepartmentAliasRow, SnapshotRow)
         }
-        publications = [
-            {**row._asdict(), "content": b""}
-            for row in session.execute(
-                select(
-                    col(PublicationRow.id),
-                    col(PublicationRow.sha256),
-                    col(PublicationRow.size),
-                    col(PublicationRow.media_type),
-                    col(PublicationRow.filename),
-                    col(PublicationRow.source),
-                    col(PublicationRow.received_at),
-                )
-            )
-        ]
+        # the bytes are not needed to derive (and may be large): every column but ``content``
+        columns = [column for column in PublicationRow.__table__.columns if column.name != "content"]  # type: ignore[attr-defined]
+        publications = [{**row._asdict(), "content": b""} for row in session.execute(core_select(*columns))]
     with tempfile.TemporaryDirectory(prefix="ledger-derived-") as folder:
         with Ledger(f"sqlite:///{Path(folder) / 'scratch.db'}") as scratch, scratch.write() as session:
             if publications:
@@ -182,7 +172,16 @@ def derived_rows(session: Session) -> list[_Row]:
     for e in entity_rows:
         assert e.id is not None
         lineage = lineage_names[(e.department_id, e.entity, e.lineage)]
-        content: tuple[Any, ...] = (e.snapshot_id, e.department_id, e.entity, e.key, lineage, e.label, e.value, e.form)
+        content: tuple[Any, ...] = (
+            e.snapshot_id,
+            e.department_id,
+            e.entity,
+            e.key,
+            lineage,
+            e.label,
+            e.value,
+            e.form,
+        )
         rows.append(("entity_values", e.id, content))
     diffs = {d.id: d for d in session.exec(select(DiffRow))}
     for d in diffs.values():
