@@ -170,7 +170,8 @@ class SourceDocumentRow(SQLModel, table=True):
 
 class SubscriberRow(SQLModel, table=True):
     """A subscriber to the event log (a webhook). ``scanned_seq`` is its outbox cursor: every event up to that
-    sequence number has been turned into deliveries, in the same transaction that advanced it."""
+    sequence number has been turned into deliveries, in the same transaction that advanced it. ``secret`` signs
+    every notification (Standard Webhooks); ``allow_private``: the target may be a loopback or private address."""
 
     __tablename__ = "subscribers"
 
@@ -181,6 +182,8 @@ class SubscriberRow(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=200)
     scanned_seq: int
     created_at: str = Field(max_length=40)
+    allow_private: bool = Field(default=False)
+    secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class DeliveryRow(SQLModel, table=True):

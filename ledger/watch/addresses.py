@@ -82,8 +82,32 @@ class AddressPolicy:
             if reason is not None:
                 raise AddressRefused(
                     f"refused: {host} resolves to {address} ({reason}); "
-                    "add the source with --allow-private to fetch from private addresses"
+                    "use --allow-private to allow private addresses"
                 )
+
+
+def literal_address(host: str) -> str | None:
+    """The address a host names without asking DNS: an IP literal (any IPv4 spelling the resolver accepts,
+    ``0x7f000001`` and ``127.1`` included) or ``localhost``; None for a name only DNS can answer."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return "127.0.0.1"
+    try:
+        return str(ipaddress.ip_address(name.split("%", 1)[0]))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(name))
+    except OSError:
+        return None
+
+
+def refuse_literal(url: str, *, allow_private: bool, resolver: Resolver = system_resolver) -> None:
+    """When a URL's host is an address literal or ``localhost`` (known without asking DNS), refuse it now if it is
+    not public: checked when a source or webhook is added. Names are resolved before each request instead."""
+    host = urlsplit(url).hostname
+    if host and literal_address(host) is not None:
+        AddressPolicy(allow_private=allow_private, resolver=resolver).check(url)
 
 
 def redact_url(url: str) -> str:

@@ -125,6 +125,8 @@ class Fetcher:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     resolver: Resolver = system_resolver
+    #: True once the caller is shutting down: no further attempt, no further chunk read.
+    stopping: Callable[[], bool] = lambda: False
     _client: httpx.Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +160,8 @@ class Fetcher:
         for attempt in range(1, self.policy.attempts + 1):
             if attempt > 1:
                 self.sleep(self.policy.backoff(attempt - 1))
+            if self.stopping():
+                raise FetchError(url, "not fetched: shutting down")
             try:
                 fetched = self._attempt(url, sent, addresses)
             except _Retryable as failure:
@@ -230,6 +234,8 @@ class Fetcher:
             body.extend(chunk)
             if len(body) > limit:
                 raise FetchError(url, f"too large: more than {limit} bytes")
+            if self.stopping():
+                raise FetchError(url, "interrupted: shutting down")
             if self.monotonic() - started > self.policy.total_timeout_s:
                 raise _Retryable(f"timed out (download took over {self.policy.total_timeout_s:g}s)")
         return bytes(body)

@@ -30,7 +30,7 @@ from ledger.clock import now_text
 from ledger.errors import LedgerError, NotFoundError
 from ledger.store import Ledger
 from ledger.store.schema import SourceDocumentRow, SourceRow
-from ledger.watch.addresses import redact_url
+from ledger.watch.addresses import AddressRefused, Resolver, redact_url, refuse_literal, system_resolver
 
 SourceKind = Literal["folder", "document", "portal"]
 SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
@@ -161,6 +161,7 @@ def add_source(
     department: str | None = None,
     allow_private: bool = False,
     allowed_hosts: Sequence[str] = (),
+    resolver: Resolver = system_resolver,
 ) -> SourceRow:
     """Watch a new source. Raises :class:`SourceError` when it is invalid or already watched.
 
@@ -171,6 +172,11 @@ def add_source(
     location = _normalise_location(kind, location)
     _validate_pattern(kind, pattern)
     hosts = _validate_hosts(kind, allowed_hosts)
+    if kind != "folder":
+        try:  # names are resolved before each request; an address literal can be refused now
+            refuse_literal(location, allow_private=allow_private, resolver=resolver)
+        except AddressRefused as exc:
+            raise SourceError(str(exc)) from exc
     schedule.trigger()
     with ledger.write() as session:
         duplicate = session.exec(
