@@ -19,6 +19,7 @@ import os
 import stat as stat_module
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -34,7 +35,7 @@ from ledger.pipeline.ingest import ingest_bytes
 from ledger.store import events
 from ledger.store.schema import SourceDocumentRow, SourceRow
 from ledger.watch.addresses import redact_url, same_host
-from ledger.watch.fetch import Fetcher, FetchError, Validators
+from ledger.watch.fetch import Fetched, Fetcher, FetchError, Validators
 from ledger.watch.links import document_links
 from ledger.watch.sources import SourceError, allowed_hosts_of, detached, get_source, list_sources
 
@@ -170,6 +171,7 @@ class SourceChecker:
         self.ledger = ledger
         self.fetcher = fetcher
         self.monotonic = monotonic
+        self._started = monotonic()
 
     def check_all(self, source_ids: Sequence[int] | None = None) -> list[CheckReport]:
         """Check the given sources (default: all, by id). One source failing never stops the others."""
@@ -192,7 +194,7 @@ class SourceChecker:
     def check(self, source_id: int) -> CheckReport:
         """Check one source and record the check. Raises :class:`ledger.errors.NotFoundError` for an unknown id;
         problems with the source itself are recorded as ``source-failed``, not raised."""
-        started = self.monotonic()
+        started = self._started = self.monotonic()
         with self.ledger.read() as session:
             source = detached(get_source(session, source_id))
             documents = _load_states(session, source_id)
@@ -270,17 +272,42 @@ class SourceChecker:
         check.refused_links = [url for url in urls if not _may_follow(url, page.url, allowed)]
         urls = [url for url in urls if url not in check.refused_links]
         check.page_listing = urls
-        for url in urls:
-            try:
-                outcome = self._check_url(check, url)
-            except FetchError as exc:
-                outcome = DocumentOutcome(url, "failed", error=exc.reason)
-            check.outcomes.append(outcome)
+        self._check_urls(check, urls)
+
+    def _check_urls(self, check: _Check, urls: list[str]) -> None:
+        """Fetch a portal's documents a few at a time (the policy's ``concurrency``), then take each in page order
+        (ingestion writes one at a time). Past the check's deadline the remaining documents are left for the
+        next check, each saying so."""
+        deadline = self._started + self.fetcher.policy.check_deadline_s
+        batch_size = max(1, self.fetcher.policy.concurrency)
+        with ThreadPoolExecutor(max_workers=batch_size, thread_name_prefix="fetch") as pool:
+            for start in range(0, len(urls), batch_size):
+                batch = urls[start : start + batch_size]
+                if self.monotonic() > deadline:
+                    reason = f"not checked: the check's deadline ({self.fetcher.policy.check_deadline_s:g}s) passed"
+                    check.outcomes.extend(
+                        DocumentOutcome(url, "failed", error=reason) for url in urls[start:]
+                    )
+                    return
+                fetches = [pool.submit(self._fetch_url, check, url, deadline) for url in batch]
+                for url, fetch in zip(batch, fetches, strict=True):
+                    try:
+                        outcome = self._take_fetched(check, url, fetch.result())
+                    except FetchError as exc:
+                        outcome = DocumentOutcome(url, "failed", error=exc.reason)
+                    check.outcomes.append(outcome)
 
     def _check_url(self, check: _Check, url: str) -> DocumentOutcome:
+        deadline = self._started + self.fetcher.policy.check_deadline_s
+        return self._take_fetched(check, url, self._fetch_url(check, url, deadline))
+
+    def _fetch_url(self, check: _Check, url: str, deadline: float) -> Fetched:
+        """The network part (runs in a worker thread): reads the check's state, never writes it."""
         known = check.documents.get(url)
         sent = Validators(known.etag, known.last_modified) if known is not None else None
-        fetched = self.fetcher.get(url, sent, allow_private=check.source.allow_private)
+        return self.fetcher.get(url, sent, allow_private=check.source.allow_private, deadline=deadline)
+
+    def _take_fetched(self, check: _Check, url: str, fetched: Fetched) -> DocumentOutcome:
         check.bytes += fetched.size
         state = check.state(url)
         state.etag, state.last_modified = fetched.validators.etag, fetched.validators.last_modified

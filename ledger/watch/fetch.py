@@ -65,6 +65,10 @@ class FetchPolicy:
     backoff_s: float = 2.0
     backoff_max_s: float = 120.0
     max_redirects: int = 5
+    #: One check of a source (all its documents) takes at most this long; the rest wait for the next check.
+    check_deadline_s: float = 900.0
+    #: Documents of a portal fetched at once.
+    concurrency: int = 4
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1, 2, …)."""
@@ -149,10 +153,18 @@ class Fetcher:
     ) -> None:
         self.close()
 
-    def get(self, url: str, validators: Validators | None = None, *, allow_private: bool = False) -> Fetched:
+    def get(
+        self,
+        url: str,
+        validators: Validators | None = None,
+        *,
+        allow_private: bool = False,
+        deadline: float | None = None,
+    ) -> Fetched:
         """GET ``url`` (conditionally when ``validators`` are given). Raises :class:`FetchError`.
 
         Only public addresses are reached, unless ``allow_private`` (the source was added with --allow-private).
+        ``deadline`` (a :attr:`monotonic` time) ends the attempts and the download, whatever the policy allows.
         """
         addresses = AddressPolicy(allow_private=allow_private, resolver=self.resolver)
         sent = validators or Validators()
@@ -162,8 +174,10 @@ class Fetcher:
                 self.sleep(self.policy.backoff(attempt - 1))
             if self.stopping():
                 raise FetchError(url, "not fetched: shutting down")
+            if deadline is not None and self.monotonic() > deadline:
+                raise FetchError(url, "not fetched: the check's deadline passed")
             try:
-                fetched = self._attempt(url, sent, addresses)
+                fetched = self._attempt(url, sent, addresses, deadline)
             except _Retryable as failure:
                 last = failure
                 continue
@@ -180,8 +194,14 @@ class Fetcher:
         reason = f"{last.reason} (after {tries} attempts)" if tries > 1 else last.reason
         raise FetchError(url, reason, status=last.status, attempts=tries)
 
-    def _attempt(self, url: str, sent: Validators, addresses: AddressPolicy) -> Fetched:
+    def _attempt(
+        self, url: str, sent: Validators, addresses: AddressPolicy, deadline: float | None
+    ) -> Fetched:
         started = self.monotonic()
+        ends = started + self.policy.total_timeout_s
+        overrun = f"download took over {self.policy.total_timeout_s:g}s"
+        if deadline is not None and deadline < ends:
+            ends, overrun = deadline, "the check's deadline passed during the download"
         current = url
         for _ in range(self.policy.max_redirects + 1):
             scheme = urlsplit(current).scheme.lower()
@@ -191,13 +211,13 @@ class Fetcher:
                 addresses.check(current)
             except AddressRefused as exc:
                 raise FetchError(url, str(exc)) from exc
-            fetched = self._request(url, current, sent, started)
+            fetched = self._request(url, current, sent, (ends, overrun))
             if isinstance(fetched, Fetched):
                 return fetched
             current = fetched
         raise FetchError(url, f"more than {self.policy.max_redirects} redirects")
 
-    def _request(self, url: str, current: str, sent: Validators, started: float) -> Fetched | str:
+    def _request(self, url: str, current: str, sent: Validators, ends: tuple[float, str]) -> Fetched | str:
         """One request: what it fetched, or the URL it redirects to."""
         try:
             with self._client.stream("GET", current, headers=sent.request_headers()) as response:
@@ -207,7 +227,7 @@ class Fetcher:
                 if response.status_code == httpx.codes.NOT_MODIFIED:
                     return Fetched(final_url, not_modified=True, validators=Validators.of(response, sent))
                 _raise_for_status(url, response)
-                content = self._read_body(final_url, response, started)
+                content = self._read_body(final_url, response, ends)
                 return Fetched(
                     final_url,
                     not_modified=False,
@@ -224,7 +244,7 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(url, _describe(exc)) from exc
 
-    def _read_body(self, url: str, response: httpx.Response, started: float) -> bytes:
+    def _read_body(self, url: str, response: httpx.Response, ends: tuple[float, str]) -> bytes:
         limit = self.policy.max_bytes
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -236,8 +256,8 @@ class Fetcher:
                 raise FetchError(url, f"too large: more than {limit} bytes")
             if self.stopping():
                 raise FetchError(url, "interrupted: shutting down")
-            if self.monotonic() - started > self.policy.total_timeout_s:
-                raise _Retryable(f"timed out (download took over {self.policy.total_timeout_s:g}s)")
+            if self.monotonic() > ends[0]:
+                raise _Retryable(f"timed out ({ends[1]})")
         return bytes(body)
 
 

@@ -66,7 +66,9 @@ class Schedule:
             raise SourceError('say how often to check: --every 6h or --cron "0 8 * * 1-5" (one of them)')
         zone = timezone or local_timezone()
         schedule = cls(every_seconds=parse_every(every) if every else None, cron=cron, timezone=zone)
-        schedule.trigger()
+        if schedule.trigger().get_next_fire_time(None, datetime.now(UTC)) is None:
+            # e.g. "0 0 31 2 *" (31 February): the cron parser accepts it, and the source would never be checked
+            raise SourceError(f"cron expression {cron!r} never fires (no such date)")
         return schedule
 
     def trigger(self) -> BaseTrigger:
@@ -80,9 +82,10 @@ class Schedule:
         if not self.cron:
             raise SourceError("a schedule needs an interval or a cron expression")
         try:
-            return CronTrigger.from_crontab(self.cron, timezone=zone)
+            trigger = CronTrigger.from_crontab(self.cron, timezone=zone)
         except ValueError as exc:
             raise SourceError(f"invalid cron expression {self.cron!r}: {exc}") from exc
+        return trigger
 
     def period_seconds(self) -> int:
         """About one interval: for a cron schedule, the shortest gap between its next firings (a weekday 08:00

@@ -264,3 +264,27 @@ def test_too_many_redirects_are_refused(public: Site) -> None:
     ):
         fetcher.get(public.url("/loop.pdf"), allow_private=True)
     assert len(public.hits("/loop.pdf")) == 6
+
+
+@pytest.mark.slow
+def test_portal_documents_are_fetched_concurrently_within_the_checks_deadline(
+    ledger: Ledger, public: Site
+) -> None:
+    # before: one slow document held a source check for 1,215 s; documents were fetched one after another
+    links = [(f"/d{i}.txt", f"2024年部门预算{i}") for i in range(8)]
+    for i, (href, _) in enumerate(links):
+        public.put(href, publication(f"局{i}", 2024, ("经费", "1")), delay_s=1.0)
+    public.put("/ysgk.html", portal_page(*links))
+    source = add_source(ledger, public.url("/ysgk.html"), schedule=EVERY_6H, resolver=resolver_for(public))
+    assert source.id is not None
+    policy = FetchPolicy(read_timeout_s=5.0, attempts=2, backoff_s=0.0, concurrency=4, check_deadline_s=1.5)
+    with Fetcher(policy, resolver=resolver_for(public)) as fetcher:
+        started = time.monotonic()
+        report = SourceChecker(ledger, fetcher).check(source.id)
+        elapsed = time.monotonic() - started
+    statuses = [d.status for d in report.documents]
+    # the first four arrive together after 1 s; the next four are cut by the 1.5 s deadline
+    assert statuses[:4] == ["recorded"] * 4
+    assert statuses[4:] == ["failed"] * 4
+    assert all("deadline" in str(d.error) for d in report.documents[4:])
+    assert elapsed < 3.5
