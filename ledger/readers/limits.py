@@ -55,7 +55,7 @@ class Limits:
     #: XLSX: cells read by all formula ranges (``SUM(A1:CV100000)``) evaluated in one workbook.
     xlsx_formula_cells: int = 1_000_000
     #: HTML: cells of one table once its row and column spans are expanded.
-    html_table_cells: int = 1_000_000
+    html_table_cells: int = 250_000
 
 
 def current() -> Limits:
