@@ -231,16 +231,69 @@ def verify(
         )
 
 
-def digest(ctx: typer.Context) -> None:
-    """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it."""
+def digest(
+    ctx: typer.Context,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            help="An Ed25519 private key (PEM, kept outside the ledger): print a signed tree head as JSON instead.",
+        ),
+    ] = None,
+) -> None:
+    """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it.
+    With --sign, a signed Merkle tree head that `ledger prove` proofs are checked against."""
     from ledger.store.verify import digest as head_digest
 
+    if sign is not None:
+        from ledger.store.anchoring import signed_tree_head
+
+        try:
+            key = sign.read_bytes()
+        except OSError as exc:
+            error(f"cannot read the signing key {sign}: {exc.strerror}")
+            raise typer.Exit(1) from None
+        with open_ledger(ctx) as ledger, ledger.read() as session:
+            print_json(signed_tree_head(session, key))
+        return
     with open_ledger(ctx) as ledger, ledger.read() as session:
         head = head_digest(session)
     if head is None:
         error("the ledger is empty: no events yet")
         raise typer.Exit(1)
     typer.echo(str(head))
+
+
+def prove(
+    ctx: typer.Context,
+    event: Annotated[
+        int | None, typer.Argument(help="Event seq to prove included (see `ledger log`).")
+    ] = None,
+    size: Annotated[
+        int | None,
+        typer.Option("--size", help="Tree size of the signed head to prove against (default: all)."),
+    ] = None,
+    consistency: Annotated[
+        int | None,
+        typer.Option(
+            "--consistency", help="Prove instead that the tree extends the tree of this many events."
+        ),
+    ] = None,
+) -> None:
+    """Print a Merkle proof as JSON: that EVENT is in the tree, or (--consistency OLD) that the tree extends an
+    older one. Check it without the ledger: python ledger/model/proofs.py inclusion HEAD PROOF KEY.pub."""
+    from ledger.store.anchoring import consistency as consistency_proof
+    from ledger.store.anchoring import inclusion
+
+    if (event is None) == (consistency is None):
+        error("give an EVENT to prove included, or --consistency OLD_SIZE (one of them)")
+        raise typer.Exit(2)
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        if consistency is not None:
+            print_json(consistency_proof(session, consistency, size))
+        else:
+            assert event is not None
+            print_json(inclusion(session, event, size))
 
 
 def reparse(
@@ -312,5 +365,5 @@ def demo(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for command in (ingest, snapshots, show, log, verify, digest, reparse, redact, demo):
+    for command in (ingest, snapshots, show, log, verify, digest, prove, reparse, redact, demo):
         app.command()(command)
