@@ -190,6 +190,7 @@ def _workbook(sheets: list[bytes], extra: dict[str, bytes] | None = None) -> byt
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_formula_ranges_are_bounded_in_total(tmp_path: Path) -> None:
     # before: 100 =SUM(S2!…) formulas (6.3 KB) took 83 s and 5.2 GB (each range created its cells)
     formulas = b"".join(b'<c r="A%d"><f>SUM(S2!A1:CV1000)</f></c>' % row for row in range(1, 101))
@@ -236,6 +237,7 @@ def test_a_sheet_area_is_counted_before_loading(tmp_path: Path, body: bytes) -> 
     _assert_refused(path, "xlsx_cells")
 
 
+@pytest.mark.slow
 def test_many_small_bombs_are_refused_by_the_archive_ratio(tmp_path: Path) -> None:
     # before: parts under 1 MiB were not ratio-checked: 240 parts at 1006:1 (252 MB) passed
     zeros = b"\0" * (1024 * 1024 - 1)

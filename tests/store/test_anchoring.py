@@ -86,6 +86,7 @@ def fill(ledger: Ledger, start: int, count: int) -> None:
         ingest_bytes(ledger, publication(f"局{i}", 2024, ("经费", str(i))), name=f"p{i}.txt")
 
 
+@pytest.mark.slow
 def test_proofs_verify_standalone_and_a_rewrite_or_a_truncation_is_refused(
     db_url: str, tmp_path: Path, keys: tuple[Path, Path], verifier: Path
 ) -> None:

@@ -131,6 +131,7 @@ def test_an_endless_reply_is_read_no_further_than_a_few_kilobytes(ledger: Ledger
     assert MAX_REPLY_BYTES == 4096
 
 
+@pytest.mark.slow
 def test_a_trickled_reply_cannot_outlast_the_delivery_deadline(ledger: Ledger) -> None:
     # before: a reply trickled one byte per 5 s defeated the 10 s timeout (watch run-once killed at 120 s)
     with raw_receiver(trickle) as (url, _, _):
