@@ -1,6 +1,6 @@
 """Run one reading of a hostile file in a fresh interpreter and measure it: wall time, peak RSS, the one line.
 
-The reader runs in a child so that its peak memory is its own (``ru_maxrss`` of the child, not of pytest), and so
+The reader runs in a child so that its peak memory is its own (the child's ``VmHWM``, not pytest's), and so
 that a regression that eats memory kills a child, not the test run (``RLIMIT_AS`` caps it).
 """
 
@@ -27,8 +27,9 @@ try:
 except LedgerError as exc:
     error = str(exc)
 elapsed = time.monotonic() - started
-print(json.dumps({{"error": error, "seconds": elapsed,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# VmHWM, not ru_maxrss: ru_maxrss keeps the RSS of the forked parent (pytest's) across exec, VmHWM is this image's
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({{"error": error, "seconds": elapsed, "rss_mb": int(peak.split()[1]) / 1024}}))
 """
 
 #: Address space a child may use at most: a reader that ignores its limits dies here instead of taking the machine.
