@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from cli import commands
 
+
+class LedgerGroup(TyperGroup):
+    """The root command keeps the arguments it was given (``ctx.meta["ledger.argv"]``), so an error that names what
+    would work can print the user's own command with only the ambiguous reference replaced (:mod:`cli.context`)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: typer.Context | None = None, **extra: Any
+    ) -> typer.Context:
+        given = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["ledger.argv"] = given
+        return ctx
+
+
 app = typer.Typer(
+    cls=LedgerGroup,
     name="ledger",
     help="Change-tracking ledger for Chinese public budgets and performance targets (部门预算, 预算绩效目标).",
     no_args_is_help=True,

@@ -93,7 +93,9 @@ def department_of(session: Session, text: str) -> DepartmentRow:
     if not found:
         raise NotFoundError(f"no department matches {text!r}")
     if len(found) > 1:
-        raise AmbiguousRefError(f"{text!r} matches several departments: {', '.join(d.name for d in found)}")
+        raise AmbiguousRefError(
+            f"{text!r} matches several departments", ref=text, choices=[d.name for d in found]
+        )
     return found[0]
 
 

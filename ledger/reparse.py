@@ -16,7 +16,7 @@ from ledger import events, store
 from ledger.errors import LedgerError
 from ledger.ingest import record_snapshot, snapshot_payload
 from ledger.parse import ParseResult, parse_or_failure
-from ledger.tables import PublicationRow, SnapshotRow
+from ledger.tables import DepartmentRow, PublicationRow, SnapshotRow
 
 ReparseStatus = Literal["reparsed", "current", "recorded", "failed"]
 
@@ -69,6 +69,14 @@ def _record(session: Session, publication_id: int, parsed: ParseResult) -> Repar
     if (previous.parser_name, previous.parser_version) == (parsed.parser_name, parsed.parser_version):
         return ReparseOutcome(publication_id, publication.filename, "current", snapshot_id=previous.id)
     department, snapshot = store.with_canonical_department(session, parsed.snapshot)
+    prior = session.get(DepartmentRow, previous.department_id)
+    if (
+        prior is not None
+        and prior.id is not None
+        and store.same_department(session, prior.id, department.id or 0)
+    ):
+        # A reparse stays with the department row of the parse it supersedes, so a later split keeps it there.
+        department, snapshot = prior, store.named_as(snapshot, prior)
     assert department.id is not None
     series = store.Series(department.id, snapshot.fiscal_year, snapshot.document_kind)
     same_series = store.series_of(previous) == series

@@ -71,7 +71,8 @@ def test_exit_code_says_whether_anything_changed(db: str) -> None:
         (
             ["乐亭"],
             2,
-            "ledger: error: give OLD NEW, or DEPARTMENT --year N, or DEPARTMENT@YEAR --revisions\n",
+            "ledger: error: give OLD NEW, or DEPARTMENT --year N (or DEPARTMENT@YEAR),"
+            " or DEPARTMENT@YEAR --revisions\n",
         ),
         (
             ["台山", "--year", "2024"],

@@ -80,11 +80,23 @@ _DEEPDIFF_LOGGER = logging.getLogger("deepdiff.diff")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def scope_between(old: Snapshot, new: Snapshot, *, same_publication: bool = False) -> Scope:
-    """The scope of a comparison: ``reparse`` for two parses of one publication, ``yoy`` across fiscal years,
-    ``revision`` within one."""
+def scope_between(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    same_publication: bool = False,
+    same_department: bool = True,
+    comparable_kinds: bool = True,
+) -> Scope:
+    """The scope of a comparison: ``reparse`` for two parses of one publication; ``cross-department`` for two
+    departments and ``cross-kind`` for two kinds of file with nothing in common; otherwise ``yoy`` across fiscal
+    years, ``revision`` within one."""
     if same_publication:
         return "reparse"
+    if not same_department:
+        return "cross-department"
+    if not comparable_kinds:
+        return "cross-kind"
     return "yoy" if new.fiscal_year != old.fiscal_year else "revision"
 
 
