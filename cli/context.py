@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import typer
 
-from cli.output import error
+from cli.output import command_line, error
 
 if TYPE_CHECKING:
     from ledger.errors import AmbiguousRefError
@@ -56,7 +55,7 @@ def _say_which(exc: AmbiguousRefError, ctx: typer.Context | None) -> str:
     if not exc.choices or exc.ref is None or argv is None or exc.ref not in [a.strip() for a in argv]:
         return str(exc)
     commands = [
-        shlex.join(["ledger", *(choice if a.strip() == exc.ref else a for a in argv)])
+        command_line(["ledger", *(choice if a.strip() == exc.ref else a for a in argv)])
         for choice in exc.choices
     ]
     return f"{exc.message}; say which: {', '.join(f'`{command}`' for command in commands)}"

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from cli.main import app
 from ledger import events, store
 from ledger.departments import add_alias, list_departments
-from ledger.errors import LedgerError
 from ledger.ingest import ingest_bytes
 from ledger.store import Ledger
 from tests.support import key_value_layout, publication

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.context import open_ledger
-from cli.output import Format, error, note, print_json, print_table
+from cli.output import Format, command_line, error, note, print_json, print_table
 
 if TYPE_CHECKING:
     from ledger.events import Event
@@ -58,7 +57,7 @@ def _department_notes(outcome: IngestOutcome) -> None:
     for other in outcome.probably:
         note(
             f"{published!r} is a new department, probably the same as {other!r}; if so, say: "
-            f"{shlex.join(['ledger', 'alias', 'add', str(published), other])}"
+            f"{command_line(['ledger', 'alias', 'add', str(published), other])}"
         )
 
 

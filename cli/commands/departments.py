@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Annotated
 
 import typer
 
 from cli.context import open_ledger
-from cli.output import Format, print_json, print_table
+from cli.output import Format, command_line, print_json, print_table
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -60,7 +59,7 @@ def alias_add(
     if outcome.effect == "merged":
         typer.echo(
             f"merged {outcome.alias} ({outcome.snapshots} snapshot{'' if outcome.snapshots == 1 else 's'})"
-            f" into {outcome.department}; undo with: {shlex.join(['ledger', 'alias', 'remove', outcome.alias])}"
+            f" into {outcome.department}; undo with: {command_line(['ledger', 'alias', 'remove', outcome.alias])}"
         )
     elif outcome.effect == "already":
         typer.echo(f"{alias} is already {outcome.department}")
