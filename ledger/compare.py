@@ -11,6 +11,7 @@ of file with nothing in common, are a ``cross-department`` / ``cross-kind`` comp
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -155,12 +156,11 @@ def year_over_year(
     kind = _agreeing("kind", kind, match["kind"], target)
     if year is None:
         raise LedgerError(f"say which year to compare with the one before: {target}@YEAR or --year YEAR")
-    department = one_department(session, match["dept"], ref=target)
+    department = one_department(
+        session, match["dept"], ref=target, works=lambda d: _comparable(session, d, year, kind)
+    )
     assert department.id is not None
-    new_rows = store.current_snapshots(session, department_ids=[department.id], year=year)
-    old_rows = store.current_snapshots(session, department_ids=[department.id], year=year - 1)
-    if kind is not None:
-        new_rows = [row for row in new_rows if set(facets_of(row.document_kind)) & set(facets_of(kind))]
+    old_rows, new_rows = _year_rows(session, department.id, year, kind)
     if not new_rows:
         raise NotFoundError(f"no {kind + ' ' if kind else ''}snapshot of {department.name} for {year}")
     pairs = year_pairs(old_rows, new_rows, facets_of(kind) if kind else None)
@@ -180,19 +180,48 @@ def _agreeing(what: str, given: _T | None, in_ref: _T | None, target: str) -> _T
     return given if given is not None else in_ref
 
 
-def one_department(session: Session, text: str, *, ref: str | None = None) -> DepartmentRow:
-    """The one department ``text`` names; ambiguity lists the references that would each name one."""
+def one_department(
+    session: Session, text: str, *, ref: str | None = None, works: Callable[[int], bool] | None = None
+) -> DepartmentRow:
+    """The one department ``text`` names. An ambiguity lists the references that would each name one — those of
+    the departments where ``works`` (given a department id) says the command would find what it needs."""
     found = store.departments_matching(session, text)
     if not found:
         raise NotFoundError(f"no department matches {text!r}")
     if len(found) > 1:
+        having = [d for d in found if works is None or works(d.id or 0)]
+        if not having:
+            names = ", ".join(d.name for d in found)
+            raise NotFoundError(
+                f"{text!r} matches several departments ({names}), none with {ref or text} to compare"
+            )
         suffix = (ref or text)[len(text) :]
         raise AmbiguousRefError(
             f"{text!r} matches several departments",
             ref=ref or text,
-            choices=[f"{d.name}{suffix}" for d in found],
+            choices=[f"{d.name}{suffix}" for d in having],
         )
     return found[0]
+
+
+def _year_rows(
+    session: Session, department_id: int, year: int, kind: str | None
+) -> tuple[list[SnapshotRow], list[SnapshotRow]]:
+    """A department's snapshots of ``year - 1`` and of ``year`` (those sharing a facet with ``kind``, if given)."""
+    new_rows = store.current_snapshots(session, department_ids=[department_id], year=year)
+    old_rows = store.current_snapshots(session, department_ids=[department_id], year=year - 1)
+    if kind is not None:
+        new_rows = [row for row in new_rows if set(facets_of(row.document_kind)) & set(facets_of(kind))]
+    return old_rows, new_rows
+
+
+def _comparable(session: Session, department_id: int, year: int, kind: str | None) -> bool:
+    old_rows, new_rows = _year_rows(session, department_id, year, kind)
+    return bool(year_pairs(old_rows, new_rows, facets_of(kind) if kind else None))
+
+
+def _has_revisions(session: Session, department_id: int, year: int) -> bool:
+    return len(store.current_snapshots(session, department_ids=[department_id], year=year)) > 1
 
 
 def previous_years(session: Session, row: SnapshotRow) -> list[SnapshotRow]:
@@ -226,9 +255,11 @@ def revisions(session: Session, ref: str, kind: str | None = None) -> list[Compa
     match = store.SERIES_REF.match(ref.strip())
     if match is None:
         raise LedgerError(f"--revisions needs DEPARTMENT@YEAR[/KIND], not {ref!r}")
-    department = one_department(session, match["dept"], ref=ref)
-    assert department.id is not None
     year = int(match["year"])
+    department = one_department(
+        session, match["dept"], ref=ref, works=lambda d: _has_revisions(session, d, year)
+    )
+    assert department.id is not None
     kind = _agreeing("kind", kind, match["kind"], ref)
     rows = store.current_snapshots(session, department_ids=[department.id], year=year)
     if kind is not None:

@@ -451,25 +451,47 @@ def _by_series(
         raise NotFoundError(f"no department matches {department!r}")
     suffix = ref[len(department) :]
     if len(departments) > 1:
-        raise AmbiguousRefError(
-            f"{department!r} matches several departments",
-            ref=ref,
-            choices=[f"{d.name}{suffix}" for d in departments],
-        )
-    assert departments[0].id is not None
-    rows = current_snapshots(session, department_ids=[departments[0].id], year=year, kind=kind)
+        # The choices are the departments the reference would find something in, so each one runs.
+        choices = [
+            choice for d in departments for choice in _refs_to(session, d, year, revision, kind, suffix)
+        ]
+        if not choices:
+            names = ", ".join(d.name for d in departments)
+            raise NotFoundError(f"{department!r} matches several departments ({names}), none with {ref}")
+        raise AmbiguousRefError(f"{department!r} matches several departments", ref=ref, choices=choices)
+    rows = _series_rows(session, departments[0], year, revision, kind)
     if not rows:
-        raise NotFoundError(f"no snapshot for {ref}")
+        raise NotFoundError(f"no {'revision ' + revision if revision else 'snapshot'} for {ref}")
     kinds = sorted({r.document_kind for r in rows})
     if len(kinds) > 1:
         at = f"{departments[0].name}@{year}" + (f"r{revision}" if revision else "")
         raise AmbiguousRefError(
             f"{ref} has several document kinds", ref=ref, choices=[f"{at}/{k}" for k in kinds]
         )
-    if revision is not None:
-        rows = [r for r in rows if r.revision == int(revision)]
-        if not rows:
-            raise NotFoundError(f"no revision {revision} for {ref}")
     latest = latest_of(rows)
     assert latest is not None
     return latest
+
+
+def _series_rows(
+    session: Session, department: DepartmentRow, year: int, revision: str | None, kind: str | None
+) -> list[SnapshotRow]:
+    assert department.id is not None
+    rows = current_snapshots(session, department_ids=[department.id], year=year, kind=kind)
+    return [r for r in rows if r.revision == int(revision)] if revision is not None else rows
+
+
+def _refs_to(
+    session: Session,
+    department: DepartmentRow,
+    year: int,
+    revision: str | None,
+    kind: str | None,
+    suffix: str,
+) -> list[str]:
+    """The references that name one snapshot of ``department`` for a reference ending in ``suffix``: none when it
+    has no such snapshot, one per document kind when it has several (each choice of a "say which" must work)."""
+    kinds = sorted({row.document_kind for row in _series_rows(session, department, year, revision, kind)})
+    if len(kinds) > 1:
+        return [f"{department.name}@{year}" + (f"r{revision}" if revision else "") + f"/{k}" for k in kinds]
+    return [f"{department.name}{suffix}"] if kinds else []

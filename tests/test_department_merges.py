@@ -5,6 +5,8 @@ department-split event that undoes it, and ``ledger verify`` passes throughout."
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,9 +135,13 @@ def test_an_alias_cannot_take_another_departments_name(ledger: Ledger, db_url: s
     ingest_bytes(ledger, publication(laoting, 2024, ("b", "2")), name="b")
     code, _, err = cli(db_url, "alias", "add", "海港区", laoting)
     assert code == 1
-    assert f" alias add {haigang} {laoting}`" in err  # the user's command (with its --db), merging by full names
+    assert (
+        f" alias add {haigang} {laoting}`" in err
+    )  # the user's command (with its --db), merging by full names
     code, out, _ = cli(db_url, "show", "海港区@2024", "-f", "json")
     assert (code, json.loads(out)["department"]["name"]) == (0, haigang)
+    [hint] = [shlex.split(found) for found in re.findall(r"`([^`]+)`", err)]
+    assert runner.invoke(app, hint[1:]).stdout.startswith(f"merged {haigang} (1 snapshot) into {laoting}")
 
 
 def test_an_alias_declared_first_does_not_hijack_a_later_department(ledger: Ledger, db_url: str) -> None:
