@@ -30,6 +30,7 @@ from deepdiff import DeepDiff
 from ledger.diff import entities as ent
 from ledger.diff.align import (
     Alignment,
+    FuzzyStage,
     Pair,
     Stage,
     align,
@@ -219,6 +220,16 @@ class _Pending:
     paths: list[list[str]] = field(default_factory=list)
 
 
+#: Alignment stages that pair entities by what they are, not by resemblance or place: all a comparison of two
+#: departments uses (subject codes, names and texts as written) — a fuzzy or positional pair there would call one
+#: department's project a rename of another's.
+_NOT_ACROSS_DEPARTMENTS = frozenset({"position"})
+
+
+def _aligns_across_departments(stage: Stage[Entity[Any]]) -> bool:
+    return not isinstance(stage, FuzzyStage) and stage.name not in _NOT_ACROSS_DEPARTMENTS
+
+
 class _Differ:
     def __init__(self, old: Snapshot, new: Snapshot, scope: Scope) -> None:
         self.old = old
@@ -235,7 +246,8 @@ class _Differ:
 
     def run(self) -> list[Change]:
         old, new = self.old, self.new
-        if self.changed(old.department, new.department):
+        # Two departments: that they differ is the premise of the comparison (its heading), not a change.
+        if self.scope != "cross-department" and self.changed(old.department, new.department):
             self.family(ent.department_entities(old), ent.department_entities(new), self.stages.identity())
         if self.changed(old.basic_info, new.basic_info):
             self.family(ent.basic_info_entities(old), ent.basic_info_entities(new), self.stages.identity())
@@ -318,6 +330,8 @@ class _Differ:
         """Align one family and queue its records, in the order of the newer snapshot (removed ones last)."""
         if not olds and not news:
             return
+        if self.scope == "cross-department":
+            stages = [stage for stage in stages if _aligns_across_departments(stage)]
         alignment = align(olds, news, stages, affinity=affinity)
         self.line_counterparts = {
             (pair.old.source.side, pair.old.source.names): pair.new.source.names
