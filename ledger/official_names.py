@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
@@ -60,8 +61,11 @@ def clean(name: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", name))
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """The key two spellings of one department share (``中共江苏省委办公厅`` → ``江苏省委办公厅``)."""
+    """The key two spellings of one department share (``中共江苏省委办公厅`` → ``江苏省委办公厅``).
+
+    Cached: ingesting a new name compares it with every known one."""
     key = clean(name)
     for pattern, replacement, _ in SYNONYMS:
         key = pattern.sub(replacement, key)
@@ -84,9 +88,23 @@ def region_extension(short: str, long: str) -> bool:
     return short_key.startswith(_LEVELS) and bool(_PLACE.fullmatch(prefix))
 
 
+def region_of(name: str) -> str:
+    """The leading region of a name's key (``江苏省`` of 江苏省政协办公厅; empty when it names none)."""
+    found = _REGION_PREFIX.match(name_key(name))
+    return found.group(0) if found else ""
+
+
 def probable_matches(name: str, candidates: Iterable[str], *, limit: int = 3) -> list[str]:
-    """Candidates whose key is close to ``name``'s (best first), for a suggestion — never for a silent merge."""
-    keyed = {candidate: name_key(candidate) for candidate in candidates}
+    """Candidates whose key is close to ``name``'s (best first), for a suggestion — never for a silent merge.
+
+    Names of two different regions are never probably the same (东西南县… and 东西北县… differ in one character
+    but are two counties' departments); a name without a region may be any region's."""
+    region = region_of(name)
+    keyed = {
+        candidate: name_key(candidate)
+        for candidate in candidates
+        if not region or not region_of(candidate) or region_of(candidate) == region
+    }
     key = name_key(name)
     found = process.extract(
         key,

@@ -198,14 +198,20 @@ def departments_matching(session: Session, text: str) -> list[DepartmentRow]:
     own = session.exec(select(DepartmentRow).where(DepartmentRow.name == text)).first()
     if own is not None:
         return [root_of(session, own)]
-    text_key = name_key(text)
-    names = all_names(session)
-    hits = {id_ for name, id_ in names.items() if text in name}
-    if not hits:
-        hits = {id_ for name, id_ in names.items() if name_key(name) == text_key}
-    exact = names.get(text)
-    if exact is not None and hits <= {exact}:
-        hits = {exact}
+    merges = _merges(session)
+    found: list[int | None] = list(
+        session.exec(select(DepartmentRow.id).where(col(DepartmentRow.name).contains(text)))
+    )
+    found += session.exec(
+        select(DepartmentAliasRow.department_id).where(col(DepartmentAliasRow.alias).contains(text))
+    ).all()
+    hits = {_root_id(merges, id_) for id_ in found if id_ is not None}
+    if not hits:  # the names scanned in Python only when no name contains the text
+        text_key = name_key(text)
+        hits = {id_ for name, id_ in all_names(session).items() if name_key(name) == text_key}
+    alias = session.get(DepartmentAliasRow, text)
+    if alias is not None and hits <= {_root_id(merges, alias.department_id)}:
+        hits = {_root_id(merges, alias.department_id)}
     rows = [session.get(DepartmentRow, id_) for id_ in sorted(hits)]
     return [row for row in rows if row is not None]
 

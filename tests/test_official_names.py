@@ -72,3 +72,7 @@ def test_probable_matches_suggest_close_names_only() -> None:
 
 def test_every_synonym_says_why() -> None:
     assert all(why for _, _, why in SYNONYMS)
+
+
+def test_names_of_two_regions_are_never_probably_the_same() -> None:
+    assert probable_matches("东西南县人力资源和社会保障局", ["东西北县人力资源和社会保障局"]) == []
