@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli.output import command_line, error
+from .output import command_line, error
 
 if TYPE_CHECKING:
     from ledger.errors import AmbiguousRefError

@@ -7,16 +7,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli import commands
+from . import commands
 
 
 class LedgerGroup(TyperGroup):
     """The root command keeps the arguments it was given (``ctx.meta["ledger.argv"]``), so an error that names what
     would work can print the user's own command with only the ambiguous reference replaced (:mod:`cli.context`)."""
 
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: typer.Context | None = None, **extra: Any
-    ) -> typer.Context:
+    # ``Any``: the context class is typer's vendored click's, which typer does not export under a public name.
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         given = list(args)
         ctx = super().make_context(info_name, args, parent=parent, **extra)
         ctx.meta["ledger.argv"] = given

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.context import open_ledger
-from cli.output import Format, command_line, print_json, print_table
+from ..context import open_ledger
+from ..output import Format, command_line, print_json, print_table
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -19,7 +19,7 @@ def departments(
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """List departments with their aliases, snapshot counts and years."""
-    from ledger.departments import list_departments
+    from ledger.store.departments import list_departments
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         infos = list_departments(session)
@@ -52,7 +52,7 @@ def alias_add(
     When both are departments with snapshots, ALIAS's department is merged into CANONICAL's: every query sees one
     department from then on; its snapshots stay as recorded; `ledger alias remove ALIAS` splits it off again.
     """
-    from ledger.regroup import add_alias
+    from ledger.pipeline.regroup import add_alias
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
         outcome = add_alias(session, alias, canonical)
@@ -74,7 +74,7 @@ def alias_remove(
     name: Annotated[str, typer.Argument(help="A merged department's name, or an alias.")],
 ) -> None:
     """Undo an alias: split a merged department off again (recorded as an event), or drop a plain alias."""
-    from ledger.regroup import remove_alias
+    from ledger.pipeline.regroup import remove_alias
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
         outcome = remove_alias(session, name)

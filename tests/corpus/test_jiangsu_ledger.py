@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger.ingest import ingest_bytes, ingest_paths
+from ledger.pipeline.ingest import ingest_bytes, ingest_paths
 from ledger.store import Ledger
 from tests.support import key_value_layout, publication
 
