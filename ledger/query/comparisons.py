@@ -155,7 +155,9 @@ def year_over_year(
     year = _agreeing("year", year, int(match["year"]) if match["year"] else None, target)
     kind = _agreeing("kind", kind, match["kind"], target)
     if year is None:
-        raise LedgerError(f"a year is needed to compare with the one before it: {target}@YEAR, or --year YEAR")
+        raise LedgerError(
+            f"a year is needed to compare with the one before it: {target}@YEAR, or --year YEAR"
+        )
     department = one_department(
         session, match["dept"], ref=target, works=lambda d: _comparable(session, d, year, kind)
     )

@@ -23,6 +23,7 @@ merge and split events against ``merged_into``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,7 +35,7 @@ from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
 from ledger.model import Snapshot
 from ledger.model.official_names import clean, name_key, probable_matches, region_extension
 from ledger.store import events
-from ledger.store.schema import DepartmentAliasRow, DepartmentRow, SnapshotRow
+from ledger.store.schema import DepartmentAliasRow, DepartmentRow, EventRow, SnapshotRow
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,13 @@ def remove_alias(session: Session, name: str) -> SplitOutcome:
         return SplitOutcome("split", name, into.name, count, regrouped=(row.id, into.id))
     alias = session.get(DepartmentAliasRow, name)
     assert alias is not None
+    recorded = _recorded_under(session, name)
+    if recorded:
+        raise LedgerError(
+            f"{name!r} is the name {recorded} snapshot{'' if recorded == 1 else 's'} of"
+            f" {store.root_of(session, row).name} were recorded under (before it was renamed): it stays an alias,"
+            " so their recording events still name their department"
+        )
     session.delete(alias)
     session.flush()
     events.append(
@@ -300,4 +308,14 @@ def _rename(session: Session, department: DepartmentRow, name: str) -> Departmen
 
 def _snapshot_count(session: Session, department: DepartmentRow) -> int:
     query = select(func.count(col(SnapshotRow.id))).where(SnapshotRow.department_id == department.id)
+    return int(session.exec(query).one())
+
+
+def _recorded_under(session: Session, name: str) -> int:
+    """How many snapshot-recorded / snapshot-reparsed events name the department ``name`` (a former name)."""
+    needle = json.dumps({"department": name}, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    query = select(func.count()).where(
+        col(EventRow.type).in_([events.SNAPSHOT_RECORDED, events.REPARSED]),
+        col(EventRow.payload).contains(needle),
+    )
     return int(session.exec(query).one())

@@ -179,3 +179,18 @@ def test_a_probable_name_is_said_with_the_command_that_joins_it(ledger: Ledger, 
     assert command == "ledger alias add 江苏省政协机关办公厅 江苏省政协办公厅"
     assert cli(db_url, *command.split()[1:])[0] == 0
     assert cli(db_url, "diff", "江苏省政协办公厅", "--year", "2019")[0] == 0
+
+
+def test_a_former_name_snapshots_were_recorded_under_stays(ledger: Ledger, db_url: str) -> None:
+    ingest_bytes(ledger, publication("高新区人社局", 2024, ("a", "1")), name="a")
+    assert cli(db_url, "alias", "add", "高新区人社局", "某市高新技术产业开发区人力资源和社会保障局")[0] == 0
+    code, _, err = cli(db_url, "alias", "remove", "高新区人社局")
+    assert code == 1 and "stays an alias" in err
+    assert (
+        cli(db_url, "alias", "add", "高新技术产业开发区人社局", "某市高新技术产业开发区人力资源和社会保障局")[
+            0
+        ]
+        == 0
+    )
+    assert cli(db_url, "alias", "remove", "高新技术产业开发区人社局")[0] == 0
+    assert cli(db_url, "verify")[0] == 0
