@@ -49,6 +49,7 @@ def _sides(results: Any) -> list[tuple[str, str, list[str], str]]:
     return sorted((r["old"]["source"], r["new"]["source"], r["new"]["facets"], r["scope"]) for r in found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", [FILES, list(reversed(FILES))], ids=["in-order", "reversed"])
 def test_years_in_one_file_and_in_two_compare_like_with_like(
     tmp_path: Path, order: list[tuple[str, int, str]]

@@ -44,6 +44,7 @@ def _rows(ledger: Ledger) -> list[tuple[int | None, int, str]]:
         return [(row.id, row.department_id, row.content_hash) for row in rows]
 
 
+@pytest.mark.slow
 def test_merge_and_split_round_trip(ledger: Ledger, db_url: str) -> None:
     ingest_bytes(ledger, publication(OFFICE, 2023, ("办公经费", "10")), name="a")
     ingest_bytes(ledger, publication(TABLES_NAME, 2024, ("办公经费", "12")), name="b")
@@ -113,6 +114,7 @@ def test_verify_names_a_merge_the_events_do_not_record(ledger: Ledger, db_url: s
         ]
 
 
+@pytest.mark.slow
 def test_merging_chains_and_splits_one_link(ledger: Ledger, db_url: str) -> None:
     for number, name in enumerate(("甲局", "乙局", "丙局")):
         ingest_bytes(ledger, publication(name, 2022 + number, ("a", "1")), name=name)

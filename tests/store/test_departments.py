@@ -24,6 +24,7 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.mark.slow
 def test_alias_renames_a_department_first_seen_under_its_short_name(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication("高新区人社局", 2024, ("a", "1")), name="a")
     with ledger.write() as session:
@@ -42,6 +43,7 @@ def test_alias_renames_a_department_first_seen_under_its_short_name(ledger: Ledg
         }
 
 
+@pytest.mark.slow
 def test_alias_of_a_known_department(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication(FULL, 2024, ("a", "1")), name="a")
     with ledger.write() as session:
@@ -58,6 +60,7 @@ def test_unknown_names_are_declared_before_any_ingest(ledger: Ledger) -> None:
     assert later.ref == "另一个局@2024r1/department-targets"
 
 
+@pytest.mark.slow
 def test_cli_alias_add_and_departments(tmp_path: Path) -> None:
     runner = CliRunner()
     source = tmp_path / "p.txt"
