@@ -67,7 +67,7 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     load = _Loader()
     snapshot = load(row)
     department_id = store.root_id(session, row.department_id)
-    previous_revision = compare.previous_revision(session, row)
+    previous_revision = compare.previous_revision(session, row) or compare.earlier_part(session, row)
     previous_years = compare.previous_years(session, row)
     predecessors = [reparse_of or previous_revision] if (reparse_of or previous_revision) else previous_years
     _index_entities(session, row, department_id, snapshot, [p for p in predecessors if p is not None], load)

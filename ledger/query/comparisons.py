@@ -251,6 +251,21 @@ def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     )
 
 
+def earlier_part(session: Session, row: SnapshotRow) -> SnapshotRow | None:
+    """For the first file of its kind in a year that already has files of other kinds (a combined disclosure after
+    a tables file): the latest earlier publication of that year sharing a facet with it — what ``--revisions``
+    compares it with first."""
+    earlier = [
+        other
+        for other in store.current_snapshots(
+            session, department_ids=[row.department_id], year=row.fiscal_year
+        )
+        if other.publication_id < row.publication_id
+        and set(facets_of(other.document_kind)) & set(facets_of(row.document_kind))
+    ]
+    return max(earlier, key=lambda r: (r.publication_id, r.id or 0), default=None)
+
+
 def revisions(session: Session, ref: str, kind: str | None = None) -> list[Comparison]:
     """Each publication of the year named by ``ref`` (``DEPARTMENT@YEAR[/KIND]``) against the one before it that
     carries the same facet — within a kind, a revision; a combined disclosure after a tables file, on the tables."""

@@ -251,6 +251,10 @@ def _timeline(
     by_snapshot = {row.snapshot_id: row for row in rows}
     kinds = {v.document_kind for v in versions if v.id in by_snapshot}
     series = [v for v in versions if v.document_kind in kinds]
+    if (
+        len(kinds) > 1
+    ):  # a line in a combined year and in a tables year: one timeline, in the order of the years
+        series.sort(key=lambda v: (v.fiscal_year, v.publication_id, v.id or 0))
     steps: list[Step] = []
     previous: SnapshotRow | None = None
     previous_key: str | None = None

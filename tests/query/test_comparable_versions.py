@@ -89,7 +89,12 @@ def test_years_in_one_file_and_in_two_compare_like_with_like(
     ]
     timeline = _json(db, "history", OFFICE, "--project", "办公经费")
     assert isinstance(timeline, list)
-    assert [s["value"] for s in timeline[0]["steps"]][:1] == ["18"]
+    assert [(s["fiscal_year"], s["value"]) for s in timeline[0]["steps"]] == [
+        (2018, "18"),
+        (2019, "19"),
+        (2019, "19"),
+        (2020, "20"),
+    ]
 
 
 def test_revisions_compare_each_file_with_the_one_before_it_on_the_same_part(tmp_path: Path) -> None:
@@ -109,6 +114,10 @@ def test_revisions_compare_each_file_with_the_one_before_it_on_the_same_part(tmp
         ("2019-narrative.txt", "2019-combined.txt", ["narrative"], "revision"),
         ("2019-tables-corrected.txt", "2019-combined.txt", ["tables"], "revision"),
         ("2019-tables.txt", "2019-tables-corrected.txt", [], "revision"),
+    ]
+    history = {v["source"]: v["diffs"] for v in _json(db, "history", OFFICE)}
+    assert [(d["base_source"], d["facets"], d["scope"]) for d in history["2019-combined.txt"]] == [
+        ("2019-tables-corrected.txt", ["tables"], "revision")
     ]
     assert _sides(_json(db, "diff", f"{OFFICE}@2019/budget-tables", "--revisions")) == [
         ("2019-tables-corrected.txt", "2019-combined.txt", ["tables"], "revision"),
