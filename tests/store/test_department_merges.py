@@ -45,7 +45,7 @@ def _rows(ledger: Ledger) -> list[tuple[int | None, int, str]]:
 
 
 @pytest.mark.slow
-def test_merge_and_split_round_trip(ledger: Ledger, db_url: str) -> None:
+def test_merge_and_split_round_trip(ledger: Ledger, db_url: str, tmp_path: Path) -> None:
     ingest_bytes(ledger, publication(OFFICE, 2023, ("办公经费", "10")), name="a")
     ingest_bytes(ledger, publication(TABLES_NAME, 2024, ("办公经费", "12")), name="b")
     assert cli(db_url, "diff", OFFICE, "--year", "2024")[0] == 1  # two departments: no 2024 for the office
@@ -83,6 +83,13 @@ def test_merge_and_split_round_trip(ledger: Ledger, db_url: str) -> None:
     timeline = json.loads(cli(db_url, "history", OFFICE, "--project", "办公经费", "-f", "json")[1])
     assert [step["value"] for step in timeline[0]["steps"]] == ["10", "12"]
     assert cli(db_url, "findings", f"{OFFICE}@2024")[0] == 0
+    exported = tmp_path / "all.json"
+    assert cli(db_url, "export", "--all", "--to", str(exported))[0] == 0
+    versions = json.loads(exported.read_text(encoding="utf-8"))["sheets"]["versions"]
+    assert sorted({(v["version"].split("@")[0], v["version"].split("@")[1][:4]) for v in versions}) == [
+        (OFFICE, "2023"),
+        (OFFICE, "2024"),
+    ]
     assert cli(db_url, "verify")[0] == 0
 
     code, out, _ = cli(db_url, "alias", "remove", TABLES_NAME)
