@@ -4,8 +4,8 @@ the derived versions), matched by normalised name and unit, with each department
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from typer.testing import CliRunner
