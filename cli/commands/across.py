@@ -14,7 +14,7 @@ from ..context import open_ledger, user_errors
 from ..output import error, print_json, print_table
 
 if TYPE_CHECKING:
-    from ledger.query.across import Entry
+    from ledger.query.across import DepartmentEntry
 
 
 class CompareFormat(StrEnum):
@@ -65,14 +65,14 @@ def compare(
     _print(entries, output or CompareFormat.table, f"{name} — {year}")
 
 
-def _cells(entry: Entry) -> list[str]:
+def _cells(entry: DepartmentEntry) -> list[str]:
     from ledger.report.diff_formats import cell_text
 
     values: dict[str, Any] = asdict(entry)
     return [cell_text(values[column]) for column in COLUMNS]
 
 
-def _print(entries: list[Entry], output: CompareFormat, title: str) -> None:
+def _print(entries: list[DepartmentEntry], output: CompareFormat, title: str) -> None:
     if output is CompareFormat.json:
         print_json([asdict(entry) for entry in entries])
         return

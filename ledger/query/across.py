@@ -29,7 +29,7 @@ CompareKind = Literal["indicator", "line", "project"]
 
 
 @dataclass(frozen=True)
-class Entry:
+class DepartmentEntry:
     """What one department's snapshot has under the asked name: its value this year and last year."""
 
     department: str
@@ -56,7 +56,7 @@ class _Found:
     indicator: Indicator | None = None
 
 
-def compare_across(session: Session, kind: CompareKind, name: str, year: int) -> list[Entry]:
+def compare_across(session: Session, kind: CompareKind, name: str, year: int) -> list[DepartmentEntry]:
     """Every department whose current snapshots of ``year`` hold ``name`` (an indicator, a budget line or subject
     code, a project), one entry per match, ordered by department and reference."""
     wanted = _wanted(kind, name)
@@ -65,7 +65,7 @@ def compare_across(session: Session, kind: CompareKind, name: str, year: int) ->
     rows = sorted(
         store.current_snapshots(session, year=year), key=lambda r: (r.department_id, r.document_kind)
     )
-    entries: list[Entry] = []
+    entries: list[DepartmentEntry] = []
     for row in _latest_per_series(rows):
         snapshot = store.load_snapshot(row)
         found = list(_matches(snapshot, kind, wanted))
@@ -159,7 +159,7 @@ def _entry(
     item: _Found,
     before: _Found | None,
     previous_ref: str | None,
-) -> Entry:
+) -> DepartmentEntry:
     delta = pct = None
     direction: str | None = None
     if before is not None:
@@ -169,7 +169,7 @@ def _entry(
             direction = direction_of(found) if found is not None else "unchanged"
         elif delta is not None:
             direction = "unchanged" if delta == 0 else ("up" if delta > 0 else "down")
-    return Entry(
+    return DepartmentEntry(
         department=department,
         ref=ref,
         kind=kind,
