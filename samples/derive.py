@@ -336,6 +336,68 @@ def _allocation_2025(seed: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Gaoxin 2024: a self-evaluation (项目支出绩效自评表) of 9村村民参加企业职工养老保险财政补贴
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def row(*cells: str) -> str:
+    """One table row as the DOCX text export writes it: its cells, then a blank line."""
+    return "".join(cell(text) for text in cells) + "\n"
+
+
+GX_PROJECT = "9村村民参加企业职工养老保险财政补贴"
+
+
+def gaoxin_self_evaluation(seed: str) -> str:
+    """Gaoxin's self-evaluation of one 2024 project, set against the seed's targets (see samples/README.md)."""
+    if seed.count(GX_PROJECT) < 1:
+        raise EditError(f"the evaluated project is not in the seed: {GX_PROJECT}")
+    return "".join(
+        [
+            row("2024年度项目支出绩效自评表"),
+            row("项目名称", GX_PROJECT, "项目主管部门", "高新区人社局"),
+            # S4: 207 of 230 is 90 %, the form says 95 %
+            row("项目预算执行情况（万元）", "全年预算数", "全年执行数", "执行率"),
+            row("", "230", "207", "95%"),
+            row("当年绩效目标", "全年绩效目标", "全年目标实际完成情况"),
+            row("", "为9村村民参加企业职工养老保险提供财政补贴", "补贴已按政策标准发放"),
+            row(
+                "指标类型",
+                "指标名称",
+                "指标性质",
+                "指标值",
+                "计量单位",
+                "分值",
+                "实际完成值",
+                "得分",
+                "偏差原因",
+            ),
+            # S1: missed by 4, scored in full, with the stated reason
+            row(
+                "数量指标",
+                "享受补助资金人数",
+                "≥",
+                "100",
+                "人",
+                "20",
+                "96",
+                "20",
+                "部分村民转为城乡居民养老保险",
+            ),
+            row("质量指标", "补助金覆盖率", "≥", "80", "%", "20", "85", "20", ""),
+            # S2: a qualitative target missed (compared as text)
+            row("", "办理效率", "无", "及时办理", "无", "10", "基本及时", "8", "年初系统切换"),
+            row("时效指标", "补贴及时拨付率", "无", "是", "无", "10", "是", "10", ""),
+            # S3: a score above its weight
+            row("社会效益指标", "对受益人员帮助情况", "无", "是", "无", "10", "是", "12", ""),
+            # S5: the form restates the published ≧85% as ≥80%: missed against what was published
+            row("服务对象满意度指标", "使用人员满意度", "≥", "80", "%", "10", "82", "10", ""),
+            row("合计"),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Laoting 2023 (the year before the seed)
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -434,6 +496,7 @@ DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
     "haigang/haigang-hrss-2024-budget-r2.txt": ("haigang-hrss-2024-budget.txt", haigang_revision),
     "haigang/haigang-hrss-2025-budget.txt": ("haigang-hrss-2024-budget.txt", haigang_next_year),
     "laoting/laoting-hrss-2023-targets.txt": ("laoting-hrss-2024-targets.txt", laoting_previous_year),
+    "gaoxin/gaoxin-hrss-2024-self-evaluation.txt": ("gaoxin-hrss-2024-targets.txt", gaoxin_self_evaluation),
 }
 
 

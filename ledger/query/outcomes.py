@@ -19,6 +19,7 @@ from ledger.findings import Finding
 from ledger.findings import self_evaluation as evaluation
 from ledger.model import Indicator, Project, Snapshot
 from ledger.model.names import name_without_unit, stripped_name
+from ledger.model.values import compare_values
 from ledger.store.schema import SnapshotRow
 
 SELF_EVALUATION = "project-self-evaluation"
@@ -84,8 +85,11 @@ def targets_against_results(session: Session, ref: str) -> list[ProjectOutcome]:
 
 
 def _same_year(session: Session, row: SnapshotRow) -> list[SnapshotRow]:
+    """The latest revision of each other document kind of the same department and year."""
     rows = store.current_snapshots(session, department_ids=[row.department_id], year=row.fiscal_year)
-    return [other for other in rows if other.document_kind != SELF_EVALUATION]
+    kinds = sorted({other.document_kind for other in rows if other.document_kind != SELF_EVALUATION})
+    latest = [store.latest_of([other for other in rows if other.document_kind == kind]) for kind in kinds]
+    return [other for other in latest if other is not None]
 
 
 def _same_project(project: Project, snapshot: Snapshot) -> Project | None:
@@ -137,7 +141,8 @@ def _indicator_outcome(indicator: Indicator, targets: Project | None) -> Indicat
         score=result.score if result else None,
         reason=result.reason if result else None,
         form_target=indicator.value.raw,
-        target_changed=target is not indicator and target.value.raw != indicator.value.raw,
+        # The same target written differently (≧ for ≥) is not a change.
+        target_changed=target is not indicator and compare_values(target.value, indicator.value) is not None,
     )
 
 
