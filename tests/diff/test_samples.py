@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -639,3 +640,32 @@ def test_laoting_previous_year_reports_exactly_the_planted_changes() -> None:
     result = diff("laoting/laoting-hrss-2023-targets.txt", "seeds/laoting-hrss-2024-targets.txt", "yoy")
     assert rows(result) == LAOTING_YEAR_BEFORE
     assert [(d.code, d.key) for d in result.detections] == LAOTING_YEAR_BEFORE_DETECTIONS
+
+
+def test_haigang_next_year_reports_the_renamed_and_moved_indicator_with_its_score() -> None:
+    """Y16: one indicator renamed and moved under the same 一级指标, its value changed, with the similarity score."""
+    result = diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
+    assert [
+        (c.old_key, c.change, c.field, c.score)
+        for c in result.changes
+        if c.key == "13030225P00308P12373E|效益指标|社会效益指标|改制单位资金发放覆盖率"
+    ] == [
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "moved",
+            "level2",
+            Decimal("87.0"),
+        ),
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "renamed",
+            "name",
+            Decimal("87.0"),
+        ),
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "modified",
+            "value",
+            Decimal("87.0"),
+        ),
+    ]
