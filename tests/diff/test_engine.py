@@ -208,7 +208,7 @@ def test_year_over_year_a_text_whose_years_move_on_is_the_same_and_one_that_keep
 
 def _allocation(notice: str, year: int, code: str, amount: str = "648.6", kind: str = "中央") -> Project:
     name = f"{notice}-关于提前下达{year}年国有企业退休人员社会化管理{kind}财政补助资金预算的通知"
-    return project(name, code=code, amount=Decimal(amount))
+    return project(name, code=code, amount=amount)
 
 
 def test_next_years_allocation_is_a_new_allocation_of_the_program_not_a_renamed_project() -> None:
