@@ -14,7 +14,7 @@ from ..context import open_ledger, user_errors
 from ..output import error, print_json, print_table
 
 if TYPE_CHECKING:
-    from ledger.query.across import DepartmentEntry
+    from ledger.query.across import CompareKind, DepartmentEntry
 
 
 class CompareFormat(StrEnum):
@@ -48,17 +48,18 @@ def compare(
     previous year."""
     from ledger.query.across import compare_across
 
-    asked = [
-        (kind, name)
-        for kind, name in (("indicator", indicator), ("line", line), ("project", project))
-        if name
-    ]
+    options: tuple[tuple[CompareKind, str | None], ...] = (
+        ("indicator", indicator),
+        ("line", line),
+        ("project", project),
+    )
+    asked = [(kind, name) for kind, name in options if name]
     if len(asked) != 1:
         error("say what to compare: one of --indicator, --line or --project")
         raise typer.Exit(2)
     kind, name = asked[0]
     with user_errors(), open_ledger(ctx) as ledger, ledger.read() as session:
-        entries = compare_across(session, kind, name, year)  # type: ignore[arg-type]
+        entries = compare_across(session, kind, name, year)
     if not entries:
         typer.echo(f"no department has {name!r} in {year}", err=True)
         raise typer.Exit(1)
