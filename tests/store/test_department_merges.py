@@ -203,3 +203,18 @@ def test_a_former_name_snapshots_were_recorded_under_stays(ledger: Ledger, db_ur
     )
     assert cli(db_url, "alias", "remove", "高新技术产业开发区人社局")[0] == 0
     assert cli(db_url, "verify")[0] == 0
+
+
+def test_a_comparison_across_departments_sees_a_merged_department_once(ledger: Ledger, db_url: str) -> None:
+    from ledger.query.across import compare_across
+
+    ingest_bytes(ledger, publication(OFFICE, 2023, ("办公经费", "10")), name="a")
+    ingest_bytes(ledger, publication(TABLES_NAME, 2024, ("办公经费", "12")), name="b")
+    ingest_bytes(ledger, publication(OFFICE, 2024, ("办公经费", "12"), kind="project-targets"), name="c")
+    assert cli(db_url, "alias", "add", TABLES_NAME, OFFICE)[0] == 0
+    with ledger.read() as session:
+        entries = compare_across(session, "project", "办公经费", 2024)
+    assert sorted((e.department, e.ref.split("/")[-1], e.previous) for e in entries) == [
+        (OFFICE, "department-targets", "10"),
+        (OFFICE, "project-targets", None),
+    ]
