@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy import select as core_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ledger.pipeline.derive import rebuild
 from ledger.store import Ledger
@@ -93,9 +93,18 @@ def check_derived(ledger: Ledger) -> DerivedReport:
         with Ledger(f"sqlite:///{Path(folder) / 'scratch.db'}") as scratch, scratch.write() as session:
             if publications:
                 session.execute(insert(PublicationRow), publications)
+            # a department merged into another refers to it: rows first, then the references (foreign keys hold)
+            merged = [(row["id"], row.pop("merged_into", None)) for row in copies[DepartmentRow]]
             for table in (DepartmentRow, DepartmentAliasRow, SnapshotRow):
                 if copies[table]:
                     session.execute(insert(table), copies[table])
+            for department_id, target in merged:
+                if target is not None:
+                    session.execute(
+                        update(DepartmentRow)
+                        .where(col(DepartmentRow.id) == department_id)
+                        .values(merged_into=target)
+                    )
             count = rebuild(session)
             derived = derived_rows(session)
             scratch.engine.dispose()

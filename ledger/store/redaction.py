@@ -7,7 +7,7 @@ bytes, and record who removed them and why. So a redaction
 
 1. appends a ``publication-redacted`` event (publication id, its sha256 and size, who, why, when) to the chain;
 2. empties the publication's ``content`` — the one UPDATE the database trigger accepts, and only once that event
-   exists, with every other column unchanged (``migrations/versions/0005``).
+   exists, with every other column unchanged (``migrations/versions/0006``).
 
 ``verify`` accepts an empty publication whose redaction event names its sha256; the event log and the snapshots
 parsed from it stay (they are evidence of what was published; only the bytes are gone). A redacted publication can

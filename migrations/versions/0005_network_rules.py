@@ -2,8 +2,8 @@
 links may point to (refused by default: a portal or a redirect must not lead the ledger into the local network),
 and each webhook subscriber's signing secret (existing subscribers get one here; ``ledger notify secret`` shows it)
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-08 01:40:00.000000
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
