@@ -201,7 +201,9 @@ def _digits(number: Decimal, run: str, *, exact: bool = False) -> str:
         sign = "-" if exponent < 0 else ("+" if exponent_run.startswith("+") else "")
         exponent_text = "E" + sign + str(abs(exponent)).rjust(exponent_run.count("0"), "0")
     if exact:
-        stored_exponent = number.normalize(Context(prec=max(28, len(number.as_tuple().digits)))).as_tuple().exponent
+        stored_exponent = (
+            number.normalize(Context(prec=max(28, len(number.as_tuple().digits)))).as_tuple().exponent
+        )
         if isinstance(stored_exponent, int):
             max_fraction = max(max_fraction, -stored_exponent)
     rounded = number.quantize(Decimal(1).scaleb(-max_fraction), rounding=ROUND_HALF_UP)
