@@ -58,6 +58,10 @@ _PAGE_NUMBER = re.compile(
 )
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9,.;:%)\]]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9(\[]")
+#: A list item's number at the start of a line: ``1.`` ``2、`` ``3．`` (not ``1.5``), ``2.2.`` (a number typed twice,
+#: as publications do) or ``(1)`` ``（2）``.
+_ITEM_MARKER = re.compile(r"^(?:(?P<n>\d{1,2})[.、．](?:(?P=n)[.、．])?(?!\d)|[(（](?P<m>\d{1,2})[)）])")
+_UNBROKEN_WORD = re.compile(r"^[A-Za-z0-9.,:%()\[\]/_+=-]+$")
 
 
 def read_pdf(data: bytes) -> Document:
@@ -302,17 +306,34 @@ def _cell_text(chars: list[dict[str, Any]], cell_width: float) -> str:
     widest = max(line.x1 - line.x0 for line in lines)
     fills_cell = widest >= cell_width - 4 * size
     text = lines[0].text
+    item = _item_number(lines[0].text)
     for previous, line in zip(lines, lines[1:], strict=False):
         wrapped = fills_cell and (previous.x1 - previous.x0) >= widest - 1.5 * size
+        following = _item_number(line.text)
+        if item is not None and following == item + 1:
+            wrapped, item = False, following  # the next item of the cell's list starts a line, however full
         text = join_wrapped(text, line.text, previous.ends_with_space) if wrapped else text + "\n" + line.text
     return clean_cell(text)
 
 
+def _item_number(line: str) -> int | None:
+    """The number of a list item a line opens (``2.保障…``, ``3、…``, ``(4)…``), if it opens one."""
+    match = _ITEM_MARKER.match(line.strip())
+    return int(match["n"] or match["m"]) if match else None
+
+
 def join_wrapped(head: str, tail: str, spaced: bool = False) -> str:
     """Join a line broken by wrapping: no space between CJK characters, one between two Latin words or where the
-    line ended with a drawn space."""
-    if spaced or (_ASCII_WORD_END.search(head) and _ASCII_WORD_START.match(tail)):
+    line ended with a drawn space.
+
+    A line that is one Latin word with no space in it, wrapped, is a word too long for the cell broken at its
+    edge (a project code ``13022524P0008F010037`` / ``M``, an amount ``10891.6156`` / ``75``): it continues
+    without a space."""
+    if spaced:
         return f"{head} {tail}"
+    if _ASCII_WORD_END.search(head) and _ASCII_WORD_START.match(tail):
+        last_line = head.rsplit("\n", 1)[-1].strip()
+        return head + tail if _UNBROKEN_WORD.match(last_line) else f"{head} {tail}"
     return head + tail
 
 

@@ -152,11 +152,12 @@ class _PdfWriter:
 
     def wrap(self, text: str, width: float) -> list[str]:
         """Break each line of ``text`` to ``width`` as a word processor does: between CJK characters anywhere,
-        Latin words and numbers only at spaces (a space at a break stays at the end of the line)."""
+        Latin words and numbers only at spaces (a space at a break stays at the end of the line), and a word wider
+        than the whole line between its characters (it would otherwise run into the next cell)."""
         lines: list[str] = []
         for source in text.split("\n"):
             line = ""
-            for token in _WRAP_TOKENS.findall(source):
+            for token in self._tokens(source, width):
                 if line.strip() and self.width_of((line + token).rstrip()) > width:
                     lines.append(line)
                     line = token.lstrip() if token.isspace() else token
@@ -164,6 +165,15 @@ class _PdfWriter:
                     line += token
             lines.append(line)
         return lines
+
+    def _tokens(self, source: str, width: float) -> list[str]:
+        tokens: list[str] = []
+        for token in _WRAP_TOKENS.findall(source):
+            if len(token) > 1 and self.width_of(token.rstrip()) > width:
+                tokens += list(token)
+            else:
+                tokens.append(token)
+        return tokens
 
     def paragraph(self, text: str) -> None:
         width = self.style.page_width - 2 * self.style.margin
