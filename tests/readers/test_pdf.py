@@ -72,8 +72,10 @@ def test_a_word_too_long_for_its_cell_is_whole_again() -> None:
         "1.保障人民调解员工资及办公设施\n2.保障工作的顺利开展\n3.维护劳动关系和谐稳定",
         "1.1.保障干部人事档案管理工作的顺利进行。\n2.2.对区政府系统机关事业单位副科级以下干部人事档案进行管理。",
         "(1)保障人民调解员工资及办公设施\n(2)保障工作的顺利开展",
+        "目标1：保障人民调解员工资及办公\n目标2：保障工作的顺利开展",
+        "1.保障人民调解员工资及办公设施\n目标2：保障工作的顺利开展",
     ],
-    ids=["numbered", "numbered-twice", "bracketed"],
+    ids=["numbered", "numbered-twice", "bracketed", "labelled", "mixed"],
 )
 def test_the_next_item_of_a_list_starts_a_line_even_after_a_full_line(cell: str) -> None:
     """``2.保障工作的顺利开展`` may fill the cell exactly, like a wrapped line: ``3.`` still begins a new item."""
