@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Paragraph, Table
 from ledger.layouts.project_table import (
     EMPTY_ROW,
     MISSING,
@@ -31,6 +30,7 @@ from ledger.layouts.project_table import (
     unit_of_table,
 )
 from ledger.model import ParseWarning, Project
+from ledger.readers.document import Paragraph, Table
 from ledger.readers.text import read_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
@@ -371,6 +371,7 @@ CELLS = st.sampled_from(
 ) | st.text(max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(CELLS, max_size=8).map(tuple), max_size=14))
 def test_any_table_parses_without_crashing(rows: list[tuple[str, ...]]) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Paragraph, Table
 from ledger.errors import ReadError, UnknownLayoutError
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Paragraph, Table
 from ledger.readers.pdf import join_wrapped, read_pdf
 from ledger.readers.text import read_text
 from tests.readers.builders import FONT, PdfStyle, image_only_pdf, pdf_of
@@ -91,6 +91,7 @@ def test_a_paragraph_broken_over_lines_is_one_paragraph_again() -> None:
     assert document.blocks == tuple(blocks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule_continued_top", [True, False], ids=["ruled", "top-rule-missing"])
 @pytest.mark.parametrize("repeat_rows", [0, 2], ids=["plain", "header-repeated"])
 def test_a_table_broken_across_pages_is_one_table(rule_continued_top: bool, repeat_rows: int) -> None:
@@ -184,6 +185,7 @@ def test_a_damaged_pdf_is_a_read_error() -> None:
         read_document(data[:200], "预算.pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "style",
     [PdfStyle(rule_continued_top=False), PdfStyle(page_width=595, page_height=842, repeat_rows=1)],

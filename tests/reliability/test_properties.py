@@ -17,11 +17,11 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import rfc8785
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.canonical import snapshot_hash, snapshot_json
 from ledger.diff import Change, diff_snapshots
 from ledger.model import (
     BasicInfo,
@@ -38,7 +38,8 @@ from ledger.model import (
     Snapshot,
     Unit,
 )
-from ledger.values import mirror_direction, parse_value
+from ledger.model.canonical import snapshot_hash, snapshot_json
+from ledger.model.values import mirror_direction, parse_value
 from tests.reliability.inputs import ROOT, content_hash, full_snapshot, seed_bytes
 
 PROPERTY_SETTINGS = settings(
@@ -137,6 +138,7 @@ money_snapshots = snapshot_strategy(money)
 # --- canonical JSON and hashes ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(snapshots)
 def test_canonical_json_round_trips(snapshot: Snapshot) -> None:
@@ -148,9 +150,9 @@ def test_canonical_json_round_trips(snapshot: Snapshot) -> None:
 
 _HASH_IN_ANOTHER_PROCESS = """
 import json, sys
-from ledger.canonical import snapshot_hash, snapshot_json
+from ledger.model.canonical import snapshot_hash, snapshot_json
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.reliability.inputs import content_hash, seed_bytes
 request = json.load(sys.stdin)
 print(json.dumps({
@@ -160,6 +162,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_hashes_are_the_same_in_other_processes_with_other_hash_seeds() -> None:
     generated: list[Snapshot] = []
 
@@ -191,6 +194,7 @@ def test_hashes_are_the_same_in_other_processes_with_other_hash_seeds() -> None:
 # --- the diff engine ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(money_snapshots)
 def test_a_generated_snapshot_compared_with_itself_has_no_changes(snapshot: Snapshot) -> None:

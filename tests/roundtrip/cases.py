@@ -1,5 +1,5 @@
 """What the round trips run on, and how one is judged: a publication with a known snapshot, a variation drawn by
-hypothesis, the rendered file read back by :func:`ledger.parse.parse_publication` and compared field by field."""
+hypothesis, the rendered file read back by :func:`ledger.pipeline.parse.parse_publication` and compared field by field."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Any
 from deepdiff import DeepDiff
 from hypothesis import strategies as st
 
-from ledger.canonical import to_jsonable
-from ledger.document import Document, Table
-from ledger.parse import parse_publication
+from ledger.model.canonical import to_jsonable
+from ledger.pipeline.parse import parse_publication
+from ledger.readers.document import Document, Table
 from ledger.readers.text import read_text
 from tests.roundtrip.render import Format, Variation, comparable, render
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import openpyxl
 from openpyxl.utils.cell import get_column_letter
 
-from ledger.document import Block, Document, Paragraph, Table
+from ledger.readers.document import Block, Document, Paragraph, Table
 from tests.readers.builders import PdfStyle, docx_of, pdf_of
 
 Format = Literal["pdf", "docx", "xlsx", "text"]
@@ -53,7 +53,7 @@ class Variation:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
-        parts = [self.format]
+        parts: list[str] = [self.format]
         parts += [name for name in ("thousands", "blank_placeholders") if getattr(self, name)]
         if not self.merge_labels:
             parts.append("unmerged")

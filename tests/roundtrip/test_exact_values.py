@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.canonical import to_jsonable
-from ledger.document import Document, Table
-from ledger.parse import parse_publication
+from ledger.model.canonical import to_jsonable
+from ledger.pipeline.parse import parse_publication
+from ledger.readers.document import Document, Table
 from tests.readers.test_xlsx import ZHANJIANG_INDICATORS
 from tests.roundtrip.cases import GOLDEN, SEEDS
 from tests.roundtrip.render import FORMATS, Format, Variation, render

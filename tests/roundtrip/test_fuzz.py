@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Table
+from ledger.readers.document import Table
 from tests.roundtrip.cases import SEED_STEMS, Publication, differences, seed, variations
 from tests.roundtrip.render import Format, Variation
 
