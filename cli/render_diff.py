@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult, Totals
+from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, SCOPE_LABELS, Change, DiffResult, Totals
 from ledger.report.diff_formats import cell_text
 
 __all__ = ["render_diff"]
@@ -43,10 +43,17 @@ def _signed(value: Decimal | None) -> Text:
 
 def _heading(result: DiffResult) -> Text:
     summary = result.summary
-    heading = Text(
-        f"{result.new.department}  {result.old.fiscal_year} → {result.new.fiscal_year}  ", style="bold"
-    )
-    heading.append(f"({result.scope})  ")
+    old, new = result.old, result.new
+    if result.scope in ("cross-department", "cross-kind"):
+        # Two departments (or two kinds of file): not a change from one to the other, so no arrow.
+        heading = Text(
+            f"{old.department} {old.fiscal_year} {old.document_kind}  vs  "
+            f"{new.department} {new.fiscal_year} {new.document_kind}  ",
+            style="bold",
+        )
+    else:
+        heading = Text(f"{new.department}  {old.fiscal_year} → {new.fiscal_year}  ", style="bold")
+    heading.append(f"({SCOPE_LABELS[result.scope]})  ")
     heading.append(f"{summary.total} changes: ")
     for kind, count in (
         ("added", summary.added),
@@ -135,6 +142,22 @@ def _detections_table(result: DiffResult, text_limit: int) -> Table:
     return table
 
 
+def _programs_table(result: DiffResult, text_limit: int) -> Table:
+    table = Table(
+        title=f"programs 资金项目 — {len(result.programs)}", title_justify="left", header_style="bold"
+    )
+    table.add_column("program", overflow="fold", max_width=text_limit)
+    table.add_column("allocations", overflow="fold")
+    table.add_column("summary", overflow="fold")
+    for chain in result.programs:
+        table.add_row(
+            _cut(chain.program, text_limit * 2),
+            "\n".join(f"{a.fund_year} {a.notice} {a.status}" for a in chain.allocations),
+            chain.summary,
+        )
+    return table
+
+
 def render_diff(result: DiffResult, *, text_limit: int = 40, detections: bool = True) -> RenderableType:
     """The report as a rich renderable: a totals table, one table per entity kind (in snapshot order), notes, and
     (``detections``) the detectors' findings. Texts longer than ``text_limit`` cells fold; very long ones are cut."""
@@ -146,6 +169,8 @@ def render_diff(result: DiffResult, *, text_limit: int = 40, detections: bool = 
             parts.append(_entity_table(kind, changes, text_limit))
     if not result.changes:
         parts.append(Text("no changes", style="dim"))
+    if result.programs:
+        parts.append(_programs_table(result, text_limit))
     if detections and result.detections:
         parts.append(_detections_table(result, text_limit))
     return Group(*parts)

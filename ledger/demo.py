@@ -15,7 +15,7 @@ from ledger.query.comparisons import Comparison, compare_refs, year_over_year
 from ledger.store import Ledger
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-_FOLDERS = ("seeds", "haigang", "laoting")
+_FOLDERS = ("seeds", "haigang", "laoting", "gaoxin")
 
 
 @dataclass(frozen=True)
@@ -39,5 +39,5 @@ def run_demo(ledger: Ledger, root: Path = SAMPLES) -> DemoResult:
     outcomes = ingest_paths(ledger, sample_paths(root))
     with ledger.read() as session:
         revision = compare_refs(session, "海港区@2024r1", "海港区@2024r2")
-        yoy = year_over_year(session, "乐亭县", 2024)
+        [yoy] = year_over_year(session, "乐亭县", 2024)
     return DemoResult(outcomes=outcomes, revision=revision, year_over_year=yoy)

@@ -28,10 +28,11 @@ from typing import Any, cast
 from deepdiff import DeepDiff
 
 from ledger.diff import entities as ent
-from ledger.diff.align import Alignment, Pair, Stage, align
+from ledger.diff.align import Alignment, FuzzyStage, Pair, Stage, align
 from ledger.diff.detectors import apply_detections, run_detectors
 from ledger.diff.entities import Entity, Form, FormValue, LinePlace
 from ledger.diff.labels import field_label
+from ledger.diff.programs import program_chains, tag_allocations
 from ledger.diff.records import (
     Change,
     ChangeKind,
@@ -39,6 +40,7 @@ from ledger.diff.records import (
     DiffResult,
     EntityKind,
     MatchedBy,
+    ProgramChain,
     Scope,
     SnapshotRef,
     Totals,
@@ -79,11 +81,23 @@ _DEEPDIFF_LOGGER = logging.getLogger("deepdiff.diff")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def scope_between(old: Snapshot, new: Snapshot, *, same_publication: bool = False) -> Scope:
-    """The scope of a comparison: ``reparse`` for two parses of one publication, ``yoy`` across fiscal years,
-    ``revision`` within one."""
+def scope_between(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    same_publication: bool = False,
+    same_department: bool = True,
+    comparable_kinds: bool = True,
+) -> Scope:
+    """The scope of a comparison: ``reparse`` for two parses of one publication; ``cross-department`` for two
+    departments and ``cross-kind`` for two kinds of file with nothing in common; otherwise ``yoy`` across fiscal
+    years, ``revision`` within one."""
     if same_publication:
         return "reparse"
+    if not same_department:
+        return "cross-department"
+    if not comparable_kinds:
+        return "cross-kind"
     return "yoy" if new.fiscal_year != old.fiscal_year else "revision"
 
 
@@ -110,6 +124,7 @@ def diff_snapshots(
             "project_budget": _totals(project_total(old), project_total(new)),
         }
     )
+    changes = tag_allocations(changes, differ.programs)
     result = DiffResult(
         scope=scope,
         old=_reference(old, old_hash),
@@ -117,6 +132,7 @@ def diff_snapshots(
         changes=changes,
         summary=summary,
         notes=differ.notes,
+        programs=differ.programs,
     )
     if detect:
         result = apply_detections(result, run_detectors(old, new, result.changes))
@@ -204,6 +220,16 @@ class _Pending:
     paths: list[list[str]] = field(default_factory=list)
 
 
+#: Alignment stages that pair entities by what they are, not by resemblance or place: all a comparison of two
+#: departments uses (subject codes, names and texts as written) — a fuzzy or positional pair there would call one
+#: department's project a rename of another's.
+_NOT_ACROSS_DEPARTMENTS = frozenset({"position"})
+
+
+def _aligns_across_departments(stage: Stage[Entity[Any]]) -> bool:
+    return not isinstance(stage, FuzzyStage) and stage.name not in _NOT_ACROSS_DEPARTMENTS
+
+
 class _Differ:
     def __init__(self, old: Snapshot, new: Snapshot, scope: Scope) -> None:
         self.old = old
@@ -215,12 +241,14 @@ class _Differ:
         self.line_counterparts: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         self.slots: list[Change | _Pending] = []
         self.notes: list[str] = []
+        self.programs: list[ProgramChain] = []
 
     # -- orchestration ------------------------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
         old, new = self.old, self.new
-        if self.changed(old.department, new.department):
+        # Two departments: that they differ is the premise of the comparison (its heading), not a change.
+        if self.scope != "cross-department" and self.changed(old.department, new.department):
             self.family(ent.department_entities(old), ent.department_entities(new), self.stages.identity())
         if self.changed(old.basic_info, new.basic_info):
             self.family(ent.basic_info_entities(old), ent.basic_info_entities(new), self.stages.identity())
@@ -309,10 +337,12 @@ class _Differ:
         *,
         affinity: Callable[[Entity[Any], Entity[Any]], float] | None = None,
         children: Callable[[Pair[Entity[Any]]], None] | None = None,
-    ) -> None:
+    ) -> Alignment[Entity[Any]] | None:
         """Align one family and queue its records, in the order of the newer snapshot (removed ones last)."""
         if not olds and not news:
-            return
+            return None
+        if self.scope == "cross-department":
+            stages = [stage for stage in stages if _aligns_across_departments(stage)]
         alignment = align(olds, news, stages, affinity=affinity)
         self.line_counterparts = {
             (pair.old.source.side, pair.old.source.names): pair.new.source.names
@@ -326,12 +356,15 @@ class _Differ:
                 self.slots.append(self.presence(item, "added"))
         for entity in alignment.removed:
             self.slots.append(self.presence(entity, "removed"))
+        return alignment
 
     def projects(self) -> None:
         olds, news = ent.project_entities(self.old.projects), ent.project_entities(self.new.projects)
-        self.family(
+        alignment = self.family(
             olds, news, self.stages.project(), affinity=_project_affinity, children=self.project_children
         )
+        if alignment is not None:
+            self.programs = program_chains(alignment)
 
     def project_children(self, pair: Pair[Entity[Any]]) -> None:
         old, new = pair.old, pair.new

@@ -20,10 +20,22 @@ from ledger.model.values import Direction
 
 DIFF_SCHEMA = "ledger.diff/1"
 
-#: yoy: year N against year N-1 of the same kind; revision: a later publication of the same series;
-#: reparse: two parses (parser versions) of the *same* publication — never a change by the department (docs/architecture.md §5).
-Scope = Literal["yoy", "revision", "reparse"]
-SCOPES: tuple[Scope, ...] = ("yoy", "revision", "reparse")
+#: yoy: year N against year N-1 of the same department (same kind, or the facets two kinds share);
+#: revision: a later publication of the same series; reparse: two parses (parser versions) of the *same*
+#: publication — never a change by the department (docs/architecture.md §5); cross-department: two different departments, and
+#: cross-kind: two kinds of file of one department that carry nothing in common (a tables file and a narrative) —
+#: comparisons a user asked for, never a revision or a year-over-year change.
+Scope = Literal["yoy", "revision", "reparse", "cross-department", "cross-kind"]
+SCOPES: tuple[Scope, ...] = ("yoy", "revision", "reparse", "cross-department", "cross-kind")
+
+#: How a scope is said in a heading.
+SCOPE_LABELS: dict[str, str] = {
+    "yoy": "yoy",
+    "revision": "revision",
+    "reparse": "reparse",
+    "cross-department": "cross-department comparison",
+    "cross-kind": "cross-kind comparison",
+}
 
 ChangeKind = Literal["added", "removed", "modified", "renamed", "moved"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "removed", "modified", "renamed", "moved")
@@ -183,6 +195,10 @@ class SnapshotRef(Record):
     fiscal_year: int
     document_kind: str
     snapshot_hash: str | None = None
+    #: The file the snapshot was parsed from (set by the store; a year may come as a tables file and a narrative).
+    source: str | None = None
+    #: What of the snapshot was compared, when the two sides are different kinds of file (``tables``, ``narrative``).
+    facets: list[str] = Field(default_factory=list)
 
 
 class DiffSummary(Record):
@@ -203,6 +219,40 @@ class DiffSummary(Record):
     project_budget: Totals = Field(default_factory=Totals)
 
 
+AllocationStatus = Literal["ended", "continues", "added"]
+
+
+class Allocation(Record):
+    """One year's allocation (年度资金) of a notice-funded program: a project named after its funding notice (文号).
+
+    ``fund_year`` is the budget year the money was allocated for (the year its name gives, else its code's);
+    ``status`` says what the newer snapshot did with it.
+    """
+
+    key: str
+    code: str | None = None
+    name: str
+    notice: str | None = None
+    fund_year: int
+    amount: Decimal | None = None
+    status: AllocationStatus
+
+
+class ProgramChain(Record):
+    """A funding program (资金项目) followed across its yearly allocations: the same normalised name with the
+    notice refs and years stripped, allocations in consecutive fund years.
+
+    Notice-funded projects recur every year under a new notice and a new code; an allocation that ends while the
+    next one begins is not a renamed project. ``summary`` says it in one sentence ("the 2023 allocation ended
+    (−648.6); the 2025 allocation was added (+650); program continues 2023 → 2024 → 2025").
+    """
+
+    program: str
+    years: list[int]
+    allocations: list[Allocation]
+    summary: str
+
+
 class DiffResult(Record):
     """The comparison of two snapshots: change records in report order, their summary, and detections.
 
@@ -217,6 +267,7 @@ class DiffResult(Record):
     summary: DiffSummary = Field(default_factory=DiffSummary)
     detections: list[Detection] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    programs: list[ProgramChain] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
