@@ -130,11 +130,7 @@ class JiangsuBudgetLayout:
             expenditure=uses, income=[line.model_copy(deep=True) for line in accounts.income_lines]
         )
         if not uses and stated:
-            overview.expenditure = [
-                Line(name=name, amount=stated.get(field))
-                for field, name in (("basic_expenditure", "基本支出"), ("project_expenditure", "项目支出"))
-                if stated.get(field) is not None
-            ]
+            overview.expenditure = narrative_uses(paragraphs, stated)
         return Snapshot(
             department=Department(name=department),
             fiscal_year=year,
@@ -325,6 +321,24 @@ def narrative_figures(paragraphs: Sequence[str]) -> dict[str, Decimal]:
                 if amount is not None:
                     figures[field] = amount
     return figures
+
+
+#: The narrative's sentence on the reserve line: ``单位预留机动经费预算数为 5011.4 万元``, ``…预算为 106.84 万元``.
+_NARRATIVE_RESERVE = re.compile(rf"单位预留机动经费(?:预算数?为)?{_NUMBER}")
+
+
+def narrative_uses(paragraphs: Sequence[str], stated: dict[str, Decimal]) -> list[Line]:
+    """The uses of money (支出用途) a narrative states: 基本支出, 项目支出 and 单位预留机动经费 when it has one."""
+    uses = [
+        Line(name=name, amount=stated[field])
+        for field, name in (("basic_expenditure", "基本支出"), ("project_expenditure", "项目支出"))
+        if stated.get(field) is not None
+    ]
+    for paragraph in paragraphs:
+        if (match := _NARRATIVE_RESERVE.search(squash(paragraph))) is not None:
+            uses.append(Line(name="单位预留机动经费", amount=amount_in_wanyuan(match["amount"])))
+            break
+    return uses
 
 
 def _check_narrative(accounts: Accounts, stated: dict[str, Decimal], readings: Readings) -> None:
