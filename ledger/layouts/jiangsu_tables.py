@@ -83,8 +83,14 @@ def table_kind(caption: str) -> str | None:
 
 
 def captioned_tables(blocks: Sequence[Block]) -> list[tuple[str, Table]]:
-    """Each account table with its kind, told by its caption: the table's own title cell, else a paragraph above."""
+    """Each account table with its kind, told by its caption: the table's own title cell, else a paragraph above.
+
+    Tables are first cut where another table's title stands inside them (two tables drawn on one page, or one
+    continued onto a page where the next begins, come out of a reader as one grid), and rid of the header rows a
+    page break repeated and of ``续表`` marks.
+    """
     found: list[tuple[str, Table]] = []
+    blocks = split_tables(blocks)
     for index, block in enumerate(blocks):
         if not isinstance(block, Table):
             continue
@@ -97,6 +103,51 @@ def captioned_tables(blocks: Sequence[Block]) -> list[tuple[str, Table]]:
         if kind is not None:
             found.append((kind, block))
     return found
+
+
+_CONTINUED = re.compile(r"^[（(]?续表?[\d一二三四五六七八九十]*[）)]?$")
+#: A title row names its table and says little else (``一般公共预算基本支出预算表``, ``公开08表``).
+_TITLE_ROW_MAX = 40
+
+
+def split_tables(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks with each table cut at the title rows of other tables inside it (the title becomes a
+    paragraph), its repeated header rows and ``续表`` rows dropped."""
+    result: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Table):
+            result.append(block)
+            continue
+        rows: list[tuple[str, ...]] = []
+        header: set[tuple[str, ...]] = set()
+        for row in block.rows:
+            text = squash("".join(row))
+            if _CONTINUED.match(text):
+                continue
+            if rows and _is_title_row(row, text):
+                result.append(Table(rows=tuple(rows)))
+                result.append(Paragraph(text))
+                rows, header = [], set()
+                continue
+            key = tuple(squash(cell) for cell in row)
+            if not any(is_amount(cell) for cell in row) and not _has_data(rows):
+                header.add(key)
+            elif key in header and not any(is_amount(cell) for cell in row):
+                continue  # a header row repeated after a page break
+            rows.append(tuple(row))
+        if rows:
+            result.append(Table(rows=tuple(rows)))
+    return result
+
+
+def _has_data(rows: Sequence[Sequence[str]]) -> bool:
+    return any(is_amount(cell) for row in rows for cell in row)
+
+
+def _is_title_row(row: Sequence[str], text: str) -> bool:
+    """One filled cell, no amount, naming a table kind: the title of the next table."""
+    filled = [cell for cell in row if cell.strip()]
+    return len(filled) == 1 and len(text) <= _TITLE_ROW_MAX and table_kind(text) is not None and text.endswith("表")
 
 
 @dataclass
@@ -137,24 +188,30 @@ class Entry:
 def row_entries(table: Table, readings: Readings, where: str) -> list[Entry]:
     """Labels paired with the amount printed to their right, the way a reader pairs them.
 
+    * A label continued on the next grid row (a tall cell wrapped, or a row cut by a page break:
+      ``八、社会保障和就`` / ``业支出``, ``30312 提租`` / ``补贴``) is joined back: see :func:`_continues`.
     * An amount pairs with the nearest label to its left — unless it lies beyond that label's own amount column
       (the first amount column to its right) with another label column in between: then the amount belongs to
       that other column, whose label sits on a neighbouring grid row (a tall cell split over two grid rows).
     * An amount left without a label on its row goes to the label without an amount in its column on the row above,
       else below; failing both, to the nearest label on its own row (a bottom line spanning several columns).
-    * A one- or two-character fragment under a long label of the same column is that label's wrapped tail.
+    * An amount no label can claim is an ``incomplete-table`` warning naming the table and the row: never dropped
+      silently.
     """
     labels, amounts = _tokens(table)
     entries: list[Entry] = []
     by_position: dict[tuple[int, int], Entry] = {}
     for r, c, text in labels:
         above = _label_above(by_position, r, c, table)
-        if (
-            above is not None
-            and not _has_own_amount(labels, amounts, r, c)
-            and _is_wrapped_tail(text, above.label)
+        if above is not None and _continues(
+            text,
+            above,
+            own_amount=_has_own_amount(labels, amounts, r, c),
+            above_amount=_has_own_amount(labels, amounts, above.row, above.column),
+            coded=_row_code(table, above.row) is not None and _row_code(table, r) is None,
         ):
             above.label += text
+            by_position[(r, c)] = above  # an amount on the continuation's row is the joined label's
             continue
         entry = Entry(row=r, column=c, label=text)
         entries.append(entry)
@@ -167,7 +224,8 @@ def row_entries(table: Table, readings: Readings, where: str) -> list[Entry]:
     }
     orphans: list[tuple[int, int, str, int | None]] = []  # row, column, text, the label column it belongs to
     for r, c, text in amounts:
-        left = max((e for e in entries if e.row == r and e.column < c), key=lambda e: e.column, default=None)
+        left_at = max((pos for pos in by_position if pos[0] == r and pos[1] < c), key=lambda p: p[1], default=None)
+        left = by_position[left_at] if left_at is not None else None
         between = [
             column
             for column in label_columns
@@ -178,10 +236,49 @@ def row_entries(table: Table, readings: Readings, where: str) -> list[Entry]:
         else:
             orphans.append((r, c, text, between[-1] if between else (left.column if left else None)))
     for r, c, text, column in orphans:
-        owner = _owner_of(entries, r, c, column)
+        owner = _owner_of(entries, r, c, column, data_start)
         if owner is not None:
             _give(owner, text, readings, where)
+        else:
+            readings.warn(
+                "incomplete-table",
+                f"the amount {text} on row {r + 1} belongs to no line: not read",
+                where,
+            )
     return entries
+
+
+#: Line names end like this when complete (``…支出``, ``…资金``, ``…经费``, ``…费``, ``合计``); a name cut by a
+#: page break (``八、社会保障和就``) does not.
+_COMPLETE_NAME = re.compile(r"(支出|资金|收入|预算|经费|费|计|款|金|补助|补贴|服务|工程|货物|其他)$")
+_NEW_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|其中)")
+_SUMMARY_WORD = re.compile(r"(合计|总计|小计)")
+
+
+def _continues(text: str, above: Entry, *, own_amount: bool, above_amount: bool, coded: bool) -> bool:
+    """Whether ``text`` continues the label ``above`` it in the same column rather than starting a line.
+
+    Never when both print an amount, when ``text`` starts an item of its own (an ordinal ``一、`` ``1.``
+    ``（一）``, ``其中``) or is a total. Then it does when it is a one- or two-character tail under a long label
+    (``…传媒支`` / ``出``); when the line above has a subject code and this row has none (``30312 提租`` /
+    ``补贴``); or when the label above is numbered and stops short of a complete name (``八、社会保障和就`` /
+    ``业支出``).
+    """
+    if (own_amount and above_amount) or _NEW_ITEM.match(text) or _SUMMARY_WORD.search(text):
+        return False
+    if _TOTAL.match(above.label) or _SUMMARY_WORD.search(above.label):
+        return False
+    if len(text) <= 2 and len(above.label) >= 8 and not own_amount:
+        return True
+    if coded:
+        return True
+    return bool(_NEW_ITEM.match(above.label)) and not _COMPLETE_NAME.search(above.label)
+
+
+def _row_code(table: Table, row: int) -> str | None:
+    """The subject code (科目编码) leading a row, if any."""
+    first = next((squash(cell) for cell in table.rows[row] if cell.strip()), "")
+    return first if _SUBJECT_CODE.match(first) else None
 
 
 def _tokens(table: Table) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
@@ -229,14 +326,17 @@ def _give(entry: Entry, text: str, readings: Readings, where: str) -> None:
     entry.amount = readings.amount(text, f"{where}, {entry.label}")
 
 
-def _is_wrapped_tail(text: str, above: str) -> bool:
-    """A one- or two-character fragment under a long label that it completes (``…传媒支`` / ``出``)."""
-    return len(text) <= 2 and len(above) >= 8 and not _CHINESE_ORDINAL.match(text) and not _TOTAL.match(text)
+def _owner_of(
+    entries: Sequence[Entry], row: int, column: int, label_column: int | None, data_start: int
+) -> Entry | None:
+    """Who a lone amount belongs to: the amountless label of its column above, else below, else on its row.
 
-
-def _owner_of(entries: Sequence[Entry], row: int, column: int, label_column: int | None) -> Entry | None:
-    """Who a lone amount belongs to: the amountless label of its column above, else below, else on its row."""
+    A header label (above ``data_start``, the first row with an amount) owns no amount: the 合计 printed on the
+    grid row above its label belongs to 合计, not to the ``功能科目名称`` heading.
+    """
     for near in (row - 1, row + 1):
+        if near < data_start:
+            continue
         candidates = [
             e
             for e in entries
@@ -300,9 +400,9 @@ def apply_statement(accounts: Accounts, statement: Statement, readings: Readings
     accounts.income_total = income_total.amount if income_total else None
     accounts.current_year_income = current_income.amount if current_income else None
     accounts.carry_over = carry_over.amount if carry_over else None
-    accounts.income_lines = _income_lines(
-        [e for e in statement.income if e not in (income_total, current_income, carry_over)]
-    )
+    sources = [e for e in statement.income if e not in (income_total, current_income, carry_over)]
+    accounts.income_lines = _income_lines(sources)
+    _unread(readings, where, [e for e in sources if not _ARABIC_ORDINAL.match(e.label)][1:], numbered=True)
     bottom = {*EXPENDITURE_TOTAL, *CURRENT_EXPENDITURE, *CARRY_FORWARD}
     expenditure_total = named(statement.expenditure, EXPENDITURE_TOTAL)
     current_expenditure = named(statement.expenditure, CURRENT_EXPENDITURE)
@@ -317,12 +417,27 @@ def apply_statement(accounts: Accounts, statement: Statement, readings: Readings
         if e not in uses and strip_ordinal(e.label) not in bottom and _is_function_category(e.label)
     ]
     accounts.expenditure_lines = [Line(name=strip_ordinal(e.label), amount=e.amount) for e in functions]
+    read = [*uses, *functions, expenditure_total, current_expenditure, carry_forward]
+    _unread(readings, where, [e for e in statement.expenditure if not any(e is r for r in read)])
     basic = named(uses, ("基本支出",))
     project = named(uses, ("项目支出",))
     accounts.basic_expenditure = basic.amount if basic else None
     accounts.project_expenditure = project.amount if project else None
     _check_statement(accounts, [e.amount for e in uses], readings, where)
     return [Line(name=strip_ordinal(e.label), amount=e.amount) for e in uses]
+
+
+def _unread(readings: Readings, where: str, entries: Sequence[Entry], *, numbered: bool = False) -> None:
+    """A warning for each line with an amount that the table's reading left out (``numbered``: only those without
+    the ordinal that makes them a line)."""
+    for entry in entries:
+        if entry.amount is None or (numbered and _CHINESE_ORDINAL.match(entry.label)):
+            continue
+        readings.warn(
+            "incomplete-table",
+            f"row {entry.row + 1} {entry.label!r} ({entry.cell}) is not a line of this table: not read",
+            where,
+        )
 
 
 def _is_function_category(label: str) -> bool:
@@ -397,6 +512,12 @@ def subject_lines(table: Table, readings: Readings, where: str) -> list[SubjectL
         text = entry.label
         code = _code_left_of(table, entry)
         if code is None and not _TOTAL.match(text):
+            if entry.amount is not None:
+                readings.warn(
+                    "incomplete-table",
+                    f"row {entry.row + 1} {text!r} ({entry.cell}) has no subject code (科目编码): not read",
+                    where,
+                )
             continue
         lines.append(SubjectLine(code=code, name=text, amount=entry.amount))
     return lines
@@ -471,41 +592,105 @@ def expenditure_summary(table: Table, readings: Readings, where: str) -> dict[st
     return {}
 
 
+#: Header words of the “三公”经费 table's columns → the column (checked in this order; ``小计`` is decided by the
+#: heading above it, see :func:`_three_public_columns`).
+_THREE_PUBLIC_WORDS: tuple[tuple[str, str], ...] = (
+    ("会议费", "会议费"),
+    ("培训费", "培训费"),
+    ("接待", "公务接待费"),
+    ("因公出国", "因公出国（境）费"),
+    ("运行维护费", "公务用车运行维护费"),
+    ("运维费", "公务用车运行维护费"),
+    ("购置费", "公务用车购置费"),
+    ("合计", "合计"),
+)
+
+
 def three_public(table: Table, readings: Readings, where: str) -> dict[str, Decimal | None]:
-    """“三公”经费、会议费、培训费: the template's nine columns, read from the row of amounts under the header."""
-    header_text = squash(table.text())
-    if not all(word in header_text for word in ("三公", "会议费", "培训费")):
+    """“三公”经费 (、会议费、培训费) table: each column told by its header words, read from the row of amounts.
+
+    A blank cell is None (公务用车购置费 is often blank); a template printing only the three 三公 items, or without
+    the 会议费 and 培训费 columns, reads as far as it goes. Totals are checked where the table prints them.
+    """
+    header_end = next((r for r, row in enumerate(table.rows) if any(is_amount(c) for c in row)), None)
+    if header_end is None:
+        readings.warn("unread-table", "the “三公”经费 table has no row of amounts", where)
         return {}
-    amounts_row = next(
-        (row for row in reversed(table.rows) if len(row) == len(THREE_PUBLIC_KEYS) and is_amount(row[0])),
-        None,
-    )
-    if amounts_row is None:
-        readings.warn("unread-table", "the “三公”经费 table has no row of nine amounts", where)
+    columns = _three_public_columns(table.rows[:header_end])
+    if not columns:
+        readings.warn("unread-table", "the “三公”经费 table's header names none of its columns", where)
         return {}
-    values = {
-        key: readings.amount(cell, f"{where}, {key}")
-        for key, cell in zip(THREE_PUBLIC_KEYS, amounts_row, strict=True)
-    }
-    readings.check(
-        values["合计"],
-        [values["“三公”经费小计"], values["会议费"], values["培训费"]],
-        "合计 = 三公 + 会议费 + 培训费",
-        where,
-    )
-    readings.check(
-        values["“三公”经费小计"],
-        [values["因公出国（境）费"], values["公务用车购置及运行维护费"], values["公务接待费"]],
-        "“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
-        where,
-    )
-    readings.check(
-        values["公务用车购置及运行维护费"],
-        [values["公务用车购置费"], values["公务用车运行维护费"]],
-        "公务用车购置及运行维护费 = 购置费 + 运行维护费",
-        where,
-    )
+    row = table.rows[header_end]
+    cells = [cell for cell in row]
+    if max(columns) >= len(cells) and sum(1 for c in cells if is_amount(c)) == len(columns):
+        cells = [c for c in cells if is_amount(c)]  # a text form without the blank cells: the amounts in order
+        columns = {index: key for index, key in enumerate(columns[c] for c in sorted(columns))}
+    if max(columns) >= len(cells):
+        readings.warn(
+            "incomplete-table",
+            f"the “三公”经费 row {header_end + 1} has {len(cells)} cells for {len(columns)} columns: not read",
+            where,
+        )
+        return {}
+    values = {key: readings.amount(cells[index], f"{where}, {key}") for index, key in sorted(columns.items())}
+    _check_three_public(values, readings, where)
     return values
+
+
+def _three_public_columns(header: Sequence[Sequence[str]]) -> dict[int, str]:
+    """Column index → name, from the header rows' words stacked per column (``因公出`` over ``国（境）费``).
+
+    ``小计`` under ``“三公”经费`` is the 三公 subtotal, under ``公务用车购置及运行维护费`` the car subtotal; a 小计
+    whose heading the reader did not keep above it takes the 三公 subtotal first, then the car subtotal.
+    """
+    width = max((len(row) for row in header), default=0)
+    stacked = [
+        "".join(text for row in header if c < len(row) and _is_heading(text := squash(row[c])))
+        for c in range(width)
+    ]
+    columns: dict[int, str] = {}
+    subtotals: list[int] = []
+    for index, text in enumerate(stacked):
+        if "购置及运" in text:
+            columns[index] = "公务用车购置及运行维护费"
+        elif "小计" in text:
+            if "三公" in text:
+                columns[index] = "“三公”经费小计"
+            else:
+                subtotals.append(index)
+        elif (key := next((key for word, key in _THREE_PUBLIC_WORDS if word in text), None)) is not None:
+            columns[index] = key
+    for index, key in zip(
+        subtotals,
+        [k for k in ("“三公”经费小计", "公务用车购置及运行维护费") if k not in columns.values()],
+        strict=False,
+    ):
+        columns[index] = key
+    return columns
+
+
+def _is_heading(text: str) -> bool:
+    """A column heading, not the table's title (``…支出预算表``) or a title line (``部门：…``, ``单位：万元``)."""
+    return "表" not in text and "：" not in text and ":" not in text
+
+
+def _check_three_public(values: dict[str, Decimal | None], readings: Readings, where: str) -> None:
+    identities = (
+        ("合计", ("“三公”经费小计", "会议费", "培训费"), "合计 = 三公 + 会议费 + 培训费"),
+        (
+            "“三公”经费小计",
+            ("因公出国（境）费", "公务用车购置及运行维护费", "公务接待费"),
+            "“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
+        ),
+        (
+            "公务用车购置及运行维护费",
+            ("公务用车购置费", "公务用车运行维护费"),
+            "公务用车购置及运行维护费 = 购置费 + 运行维护费",
+        ),
+    )
+    for total, parts, what in identities:
+        if total in values and all(part in values for part in parts):
+            readings.check(values[total], [values[part] for part in parts], what, where)
 
 
 def procurement(table: Table, readings: Readings, where: str) -> tuple[Decimal | None, list[Line]]:
