@@ -28,8 +28,9 @@ from decimal import Decimal
 from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import disclosure_narrative as narrative
-from ledger.layouts.accounts_tables import TableMeta, mismatch, read_account_table, total
-from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned, table_kind
+from ledger.layouts.accounts_tables import TableMeta, read_account_table
+from ledger.layouts.common import mismatch, table_kind, total
+from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned
 from ledger.layouts.project_table import (
     TRUNCATED,
     is_project_table,
@@ -50,7 +51,15 @@ from ledger.model import (
 from ledger.notices import extract_notices
 
 #: Account-table kinds whose presence marks a budget disclosure (at least two of them must be captioned).
-_CORE_KINDS = {"statement", "income", "expenditure", "fiscal-statement", "economic", "three-public"}
+_CORE_KINDS = {
+    "statement",
+    "income",
+    "expenditure",
+    "fiscal-statement",
+    "general-economic",
+    "fiscal-economic",
+    "three-public",
+}
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 #: A caption is a title line; a longer paragraph right above a table is prose, not the table's name.
 _CAPTION_MAX = 100
@@ -77,7 +86,7 @@ class HebeiBudgetDisclosureLayout:
     def detect(self, document: Document) -> int:
         """Two or more captioned account tables, and a table by 功能分类科目."""
         kinds = {table_kind(caption) for caption, _ in _captioned_tables(document.blocks)}
-        core = kinds & _CORE_KINDS
+        core = {"economic" if kind.endswith("-economic") else kind for kind in kinds & _CORE_KINDS}
         if len(core) < 2 or not any("功能分类" in table.text() for table in document.tables()):
             return 0
         has_year_row = any("预算年度" in table.text() for table in document.tables())

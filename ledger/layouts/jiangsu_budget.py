@@ -1,7 +1,7 @@
 """Layout: Jiangsu provincial department budget disclosures (江苏省级部门预算公开), 2017–2019 template.
 
 A department publishes, per year, the budget tables (预算公开表: 收支预算总表 … 政府采购预算表, see
-:mod:`ledger.layouts.jiangsu_tables`) and a narrative (部门预算: 部门概况, 情况说明, 名词解释) — as two files or as
+:mod:`ledger.layouts.standard_tables`) and a narrative (部门预算: 部门概况, 情况说明, 名词解释) — as two files or as
 one. The document kind is decided by content: account tables and no narrative → ``budget-tables``; a narrative
 and no account tables → ``budget-narrative``; both → ``budget-disclosure``.
 
@@ -23,12 +23,10 @@ from decimal import Decimal
 
 from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
-from ledger.layouts.accounts_tables import squash
-from ledger.layouts.jiangsu_tables import (
-    Readings,
+from ledger.layouts.common import AmountReader, captioned_tables, squash
+from ledger.layouts.standard_tables import (
     SubjectLine,
     apply_statement,
-    captioned_tables,
     check_subject_lines,
     economic_lines,
     expenditure_summary,
@@ -110,8 +108,8 @@ class JiangsuBudgetLayout:
     def parse(self, document: Document) -> Snapshot:
         blocks = document.blocks
         paragraphs = [block.text for block in blocks if isinstance(block, Paragraph)]
-        tables = captioned_tables(blocks)
-        readings = Readings()
+        tables = [(found.kind, found.table) for found in captioned_tables(blocks) if found.kind is not None]
+        readings = AmountReader()
         department = department_name(paragraphs, [table for _, table in tables])
         year = fiscal_year(paragraphs, [table for _, table in tables])
         narrative = has_narrative(paragraphs)
@@ -232,7 +230,7 @@ def _texts(paragraphs: Sequence[str], tables: Sequence[Table]) -> Iterable[str]:
 
 
 def accounts_from_tables(
-    tables: Sequence[tuple[str, Table]], readings: Readings
+    tables: Sequence[tuple[str, Table]], readings: AmountReader
 ) -> tuple[Accounts | None, list[Line]]:
     """The accounts and the uses of money (支出用途) from the captioned tables; None without a 收支预算总表."""
     first: dict[str, Table] = {}
@@ -276,7 +274,7 @@ _WHERE = {
 }
 
 
-def _subject_table(first: dict[str, Table], kinds: Sequence[str], readings: Readings) -> list[SubjectLine]:
+def _subject_table(first: dict[str, Table], kinds: Sequence[str], readings: AmountReader) -> list[SubjectLine]:
     """Lines of the first of ``kinds`` present (财政拨款 tables cover all appropriations); every one is checked."""
     chosen: list[SubjectLine] = []
     for kind in kinds:
@@ -287,7 +285,7 @@ def _subject_table(first: dict[str, Table], kinds: Sequence[str], readings: Read
     return chosen
 
 
-def _cross_check_summaries(accounts: Accounts, first: dict[str, Table], readings: Readings) -> None:
+def _cross_check_summaries(accounts: Accounts, first: dict[str, Table], readings: AmountReader) -> None:
     """收入预算总表 and 支出预算总表 repeat the statement's totals: they must agree (a blank total is not checked)."""
     if "income" in first:
         summary_total = income_summary_total(first["income"], readings, "收入预算总表")
@@ -341,7 +339,7 @@ def narrative_uses(paragraphs: Sequence[str], stated: dict[str, Decimal]) -> lis
     return uses
 
 
-def _check_narrative(accounts: Accounts, stated: dict[str, Decimal], readings: Readings) -> None:
+def _check_narrative(accounts: Accounts, stated: dict[str, Decimal], readings: AmountReader) -> None:
     """A disclosure's narrative should state the tables' figures; say where it does not."""
     for field, value in stated.items():
         printed = getattr(accounts, field)

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from ledger.document import Document
 from ledger.errors import ParseError, ValueParseError
-from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
+from ledger.layouts.common import mismatch, squash, strip_ordinal
 from ledger.model import (
     BudgetOverview,
     Department,

@@ -1,9 +1,9 @@
-"""The account tables of the Jiangsu provincial department budget disclosure (江苏省级部门预算公开表), 2017–2019.
+"""Reading the standard budget tables (部门预算公开表) the way a person reads them: labels and their amounts.
 
-Twelve tables in a fixed family: 收支预算总表 (a statement with three columns of lines: income, expenditure by
-function, expenditure by use), 收入预算总表, 支出预算总表, 财政拨款收支预算总表, 财政拨款支出预算表 and
-一般公共预算支出预算表 (by 功能科目), 财政拨款/一般公共预算基本支出预算表 (by 经济科目), 机关运行经费,
-“三公”经费、会议费、培训费, 政府性基金, 政府采购.
+The finance ministry's reference formats: 收支(预算)总表 (a statement with columns of lines: income, expenditure by
+function, expenditure by use), 收入总表, 支出总表, 财政拨款收支总表, 财政拨款/一般公共预算支出表 (by 功能科目),
+财政拨款/一般公共预算基本支出表 (by 经济科目), 机关运行经费, “三公”经费(、会议费、培训费), 政府性基金, 政府采购.
+:mod:`ledger.layouts.common` finds them by title; this module reads them.
 
 They arrive as PDF tables, whose grids differ from file to file (sliver columns, cells of one printed row split
 over two grid rows). Nothing here relies on a column position beyond the order of cells in a row: a label is paired
@@ -17,35 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph, Table
-from ledger.errors import ValueParseError
-from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
-from ledger.model import Accounts, EconomicLine, FunctionLine, Line, ParseWarning
-from ledger.values import amount_in_wanyuan
+from ledger.document import Table
+from ledger.layouts.common import AmountReader, is_amount, squash, strip_ordinal
+from ledger.model import Accounts, EconomicLine, FunctionLine, Line
 
-#: Table kinds by the words of their caption, most specific first (财政拨款收支预算总表 before 收支预算总表, a
-#: 政府性基金…财政拨款支出预算表 before 财政拨款支出预算表).
-TABLE_KINDS: tuple[tuple[str, str], ...] = (
-    ("fiscal-statement", "财政拨款收支预算总表"),
-    ("statement", "收支预算总表"),
-    ("income", "收入预算总表"),
-    ("expenditure", "支出预算总表"),
-    ("government-fund", "政府性基金"),
-    ("three-public", "三公"),
-    ("operating-costs", "机关运行经费"),
-    ("fiscal-economic", "财政拨款基本支出预算表"),
-    ("general-economic", "一般公共预算基本支出预算表"),
-    ("fiscal-function", "财政拨款支出预算表"),
-    ("general-function", "一般公共预算支出预算表"),
-    ("procurement", "政府采购"),
-)
-#: How far back from a table its caption may stand (``公开01表`` / ``收支预算总表`` / ``部门名称：… 单位：万元``).
-CAPTION_REACH = 3
-
-_AMOUNT = re.compile(r"^-?[\d,，]*\d(?:\.\d+)?$")
 _SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CHINESE_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 _ARABIC_ORDINAL = re.compile(r"^\d+[.．、](?!\d)")
@@ -59,116 +37,6 @@ EXPENDITURE_TOTAL = ("支出合计", "支出总计")
 CURRENT_EXPENDITURE = ("当年支出小计", "本年支出合计", "本年支出小计")
 CARRY_FORWARD = ("结转下年资金", "结转下年", "年终结转结余")
 USES = ("基本支出", "项目支出", "单位预留机动经费", "事业单位经营支出", "对附属单位补助支出", "上缴上级支出")
-#: The nine columns of the “三公”经费、会议费、培训费 table, in the template's order.
-THREE_PUBLIC_KEYS = (
-    "合计",
-    "“三公”经费小计",
-    "因公出国（境）费",
-    "公务用车购置及运行维护费",
-    "公务用车购置费",
-    "公务用车运行维护费",
-    "公务接待费",
-    "会议费",
-    "培训费",
-)
-
-
-def is_amount(cell: str) -> bool:
-    return bool(_AMOUNT.match(squash(cell)))
-
-
-def table_kind(caption: str) -> str | None:
-    text = squash(caption)
-    return next((kind for kind, words in TABLE_KINDS if words in text), None)
-
-
-def captioned_tables(blocks: Sequence[Block]) -> list[tuple[str, Table]]:
-    """Each account table with its kind, told by its caption: the table's own title cell, else a paragraph above.
-
-    Tables are first cut where another table's title stands inside them (two tables drawn on one page, or one
-    continued onto a page where the next begins, come out of a reader as one grid), and rid of the header rows a
-    page break repeated and of ``续表`` marks.
-    """
-    found: list[tuple[str, Table]] = []
-    blocks = split_tables(blocks)
-    for index, block in enumerate(blocks):
-        if not isinstance(block, Table):
-            continue
-        candidates = [block.rows[0][0]] if block.rows and block.rows[0] else []
-        for previous in reversed(blocks[max(0, index - CAPTION_REACH) : index]):
-            if not isinstance(previous, Paragraph):
-                break
-            candidates.append(previous.text)
-        kind = next((kind for text in candidates if (kind := table_kind(text))), None)
-        if kind is not None:
-            found.append((kind, block))
-    return found
-
-
-_CONTINUED = re.compile(r"^[（(]?续表?[\d一二三四五六七八九十]*[）)]?$")
-#: A title row names its table and says little else (``一般公共预算基本支出预算表``, ``公开08表``).
-_TITLE_ROW_MAX = 40
-
-
-def split_tables(blocks: Sequence[Block]) -> list[Block]:
-    """The blocks with each table cut at the title rows of other tables inside it (the title becomes a
-    paragraph), its repeated header rows and ``续表`` rows dropped."""
-    result: list[Block] = []
-    for block in blocks:
-        if not isinstance(block, Table):
-            result.append(block)
-            continue
-        rows: list[tuple[str, ...]] = []
-        header: set[tuple[str, ...]] = set()
-        for row in block.rows:
-            text = squash("".join(row))
-            if _CONTINUED.match(text):
-                continue
-            if rows and _is_title_row(row, text):
-                result.append(Table(rows=tuple(rows)))
-                result.append(Paragraph(text))
-                rows, header = [], set()
-                continue
-            key = tuple(squash(cell) for cell in row)
-            if not any(is_amount(cell) for cell in row) and not _has_data(rows):
-                header.add(key)
-            elif key in header and not any(is_amount(cell) for cell in row):
-                continue  # a header row repeated after a page break
-            rows.append(tuple(row))
-        if rows:
-            result.append(Table(rows=tuple(rows)))
-    return result
-
-
-def _has_data(rows: Sequence[Sequence[str]]) -> bool:
-    return any(is_amount(cell) for row in rows for cell in row)
-
-
-def _is_title_row(row: Sequence[str], text: str) -> bool:
-    """One filled cell, no amount, naming a table kind: the title of the next table."""
-    filled = [cell for cell in row if cell.strip()]
-    return len(filled) == 1 and len(text) <= _TITLE_ROW_MAX and table_kind(text) is not None and text.endswith("表")
-
-
-@dataclass
-class Readings:
-    """Amount reading with its warnings."""
-
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-    def amount(self, cell: str, where: str) -> Decimal | None:
-        try:
-            return amount_in_wanyuan(squash(cell))
-        except ValueParseError:
-            self.warn("unreadable-amount", f"not an amount: {cell.strip()!r}", where)
-            return None
-
-    def warn(self, code: str, message: str, where: str) -> None:
-        self.warnings.append(ParseWarning(code=code, message=message, where=where))
-
-    def check(self, expected: Decimal | None, parts: Iterable[Decimal | None], what: str, where: str) -> None:
-        if expected is not None and (warning := mismatch(expected, parts, what, where)) is not None:
-            self.warnings.append(warning)
 
 
 # --- labels and amounts along a row ---------------------------------------------------------------------------
@@ -185,7 +53,7 @@ class Entry:
     cell: str = ""
 
 
-def row_entries(table: Table, readings: Readings, where: str) -> list[Entry]:
+def row_entries(table: Table, readings: AmountReader, where: str) -> list[Entry]:
     """Labels paired with the amount printed to their right, the way a reader pairs them.
 
     * A label continued on the next grid row (a tall cell wrapped, or a row cut by a page break:
@@ -321,7 +189,7 @@ def _has_own_amount(
     return any(r == row and c > column and (next_label is None or c < next_label) for r, c, _ in amounts)
 
 
-def _give(entry: Entry, text: str, readings: Readings, where: str) -> None:
+def _give(entry: Entry, text: str, readings: AmountReader, where: str) -> None:
     entry.cell = text
     entry.amount = readings.amount(text, f"{where}, {entry.label}")
 
@@ -364,7 +232,7 @@ class Statement:
     expenditure: list[Entry]
 
 
-def read_statement(table: Table, readings: Readings, where: str) -> Statement:
+def read_statement(table: Table, readings: AmountReader, where: str) -> Statement:
     """Split the statement's entries into the income side and the expenditure side at the ``支出`` heading."""
     split = _expenditure_column(table)
     entries = [e for e in row_entries(table, readings, where) if e.row > _header_end(table)]
@@ -392,7 +260,7 @@ def _header_end(table: Table) -> int:
     return last
 
 
-def apply_statement(accounts: Accounts, statement: Statement, readings: Readings, where: str) -> list[Line]:
+def apply_statement(accounts: Accounts, statement: Statement, readings: AmountReader, where: str) -> list[Line]:
     """Fill the accounts from the 收支预算总表; returns the uses of money (支出用途) for the overview."""
     income_total = named(statement.income, INCOME_TOTAL)
     current_income = named(statement.income, CURRENT_INCOME)
@@ -427,7 +295,7 @@ def apply_statement(accounts: Accounts, statement: Statement, readings: Readings
     return [Line(name=strip_ordinal(e.label), amount=e.amount) for e in uses]
 
 
-def _unread(readings: Readings, where: str, entries: Sequence[Entry], *, numbered: bool = False) -> None:
+def _unread(readings: AmountReader, where: str, entries: Sequence[Entry], *, numbered: bool = False) -> None:
     """A warning for each line with an amount that the table's reading left out (``numbered``: only those without
     the ordinal that makes them a line)."""
     for entry in entries:
@@ -458,7 +326,7 @@ def _income_lines(entries: Sequence[Entry]) -> list[Line]:
 
 
 def _check_statement(
-    accounts: Accounts, uses: Sequence[Decimal | None], readings: Readings, where: str
+    accounts: Accounts, uses: Sequence[Decimal | None], readings: AmountReader, where: str
 ) -> None:
     readings.check(accounts.income_total, [accounts.expenditure_total], "收入合计 = 支出合计", where)
     readings.check(
@@ -505,7 +373,7 @@ class SubjectLine:
     amount: Decimal | None
 
 
-def subject_lines(table: Table, readings: Readings, where: str) -> list[SubjectLine]:
+def subject_lines(table: Table, readings: AmountReader, where: str) -> list[SubjectLine]:
     """``2010201 | 行政运行 | 3,233.03`` rows, and the 合计 row (code None)."""
     lines: list[SubjectLine] = []
     for entry in row_entries(table, readings, where):
@@ -532,7 +400,7 @@ def _code_left_of(table: Table, entry: Entry) -> str | None:
     return None
 
 
-def check_subject_lines(lines: Sequence[SubjectLine], readings: Readings, where: str) -> None:
+def check_subject_lines(lines: Sequence[SubjectLine], readings: AmountReader, where: str) -> None:
     """合计 = the 类 lines; each 类 = its 款 lines; each 款 = its 项 lines."""
     total = next((line for line in lines if line.code is None), None)
     coded = [line for line in lines if line.code is not None]
@@ -572,13 +440,13 @@ def total_of(lines: Sequence[SubjectLine]) -> Decimal | None:
 # --- the other tables -------------------------------------------------------------------------------------------
 
 
-def income_summary_total(table: Table, readings: Readings, where: str) -> Decimal | None:
+def income_summary_total(table: Table, readings: AmountReader, where: str) -> Decimal | None:
     """收入预算总表's 收入总计 (some years leave it blank)."""
     entry = named(row_entries(table, readings, where), ("收入总计",))
     return entry.amount if entry else None
 
 
-def expenditure_summary(table: Table, readings: Readings, where: str) -> dict[str, Decimal | None]:
+def expenditure_summary(table: Table, readings: AmountReader, where: str) -> dict[str, Decimal | None]:
     """支出预算总表: the header names each column, the row below holds the amounts."""
     for index, row in enumerate(table.rows[:-1]):
         labels = [squash(cell) for cell in row]
@@ -606,7 +474,7 @@ _THREE_PUBLIC_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def three_public(table: Table, readings: Readings, where: str) -> dict[str, Decimal | None]:
+def three_public(table: Table, readings: AmountReader, where: str) -> dict[str, Decimal | None]:
     """“三公”经费 (、会议费、培训费) table: each column told by its header words, read from the row of amounts.
 
     A blank cell is None (公务用车购置费 is often blank); a template printing only the three 三公 items, or without
@@ -674,7 +542,7 @@ def _is_heading(text: str) -> bool:
     return "表" not in text and "：" not in text and ":" not in text
 
 
-def _check_three_public(values: dict[str, Decimal | None], readings: Readings, where: str) -> None:
+def _check_three_public(values: dict[str, Decimal | None], readings: AmountReader, where: str) -> None:
     identities = (
         ("合计", ("“三公”经费小计", "会议费", "培训费"), "合计 = 三公 + 会议费 + 培训费"),
         (
@@ -693,7 +561,7 @@ def _check_three_public(values: dict[str, Decimal | None], readings: Readings, w
             readings.check(values[total], [values[part] for part in parts], what, where)
 
 
-def procurement(table: Table, readings: Readings, where: str) -> tuple[Decimal | None, list[Line]]:
+def procurement(table: Table, readings: AmountReader, where: str) -> tuple[Decimal | None, list[Line]]:
     """政府采购预算表: its 合计 and the 货物/工程/服务 category lines."""
     entries = row_entries(table, readings, where)
     total = next(
@@ -708,7 +576,7 @@ def procurement(table: Table, readings: Readings, where: str) -> tuple[Decimal |
     return total, categories
 
 
-def _row_amount(table: Table, entry: Entry, readings: Readings, where: str) -> Decimal | None:
+def _row_amount(table: Table, entry: Entry, readings: AmountReader, where: str) -> Decimal | None:
     """The category's amount: the row's last amount (its 总计 column)."""
     cells = [cell for cell in table.rows[entry.row] if is_amount(cell)]
     return readings.amount(cells[-1], f"{where}, {entry.label}") if cells else entry.amount
