@@ -15,7 +15,9 @@ def _event_types(ledger: Ledger) -> list[str]:
         return [event.type for event in events.list_events(session)]
 
 
-def test_bytes_that_did_not_parse_fail_again_then_are_recorded_once_a_layout_reads_them(tmp_path: Path) -> None:
+def test_bytes_that_did_not_parse_fail_again_then_are_recorded_once_a_layout_reads_them(
+    tmp_path: Path,
+) -> None:
     data = publication("高新区人社局", 2024, ("a", "1"))
     with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}") as ledger:
         first = ingest_bytes(ledger, data, name="a.txt")  # no layout knows the key-value test form yet

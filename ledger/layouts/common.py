@@ -70,7 +70,6 @@ def mismatch(
     return ParseWarning(code="totals-mismatch", message=f"{what}: {expected} ≠ {got}", where=where)
 
 
-
 @dataclass
 class AmountReader:
     """Reads money cells and collects the warnings of a parse: unreadable amounts, totals that do not add up,
@@ -139,6 +138,12 @@ TABLE_TITLES = {
     "assets": "资产占用情况表",
     "units": "机构设置表",
 }
+#: A DOCX bookmark tag the text form keeps (``[bookmark: _Toc_2_2_0000000001]部门预算收支总表``).
+BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+#: A paragraph that is only a page number.
+_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+#: A paragraph longer than this is body text, not a caption.
+CAPTION_MAX = 100
 #: How far back from a table its caption may stand (``公开01表`` / ``收支预算总表`` / ``部门名称：… 单位：万元``).
 CAPTION_REACH = 3
 _AMOUNT = re.compile(r"^-?[\d,，]*\d(?:\.\d+)?$")
@@ -175,19 +180,16 @@ def captioned_tables(blocks: Sequence[Block], *, reach: int = CAPTION_REACH) -> 
     """Every table of ``blocks`` with its kind and caption.
 
     The caption is the first of the table's own title cell and the (up to ``reach``) paragraphs right above it
-    that names a kind; failing that, the paragraph right above the table. Tables are first cut apart and cleaned
-    by :func:`split_tables`.
+    that names a kind; failing that, the paragraph right above the table (``""`` when a table or body text
+    stands there). Bookmark tags are left out of captions and page numbers skipped. Tables are first cut apart
+    and cleaned by :func:`split_tables`.
     """
     found: list[Found] = []
     blocks = split_tables(blocks)
     for index, block in enumerate(blocks):
         if not isinstance(block, Table):
             continue
-        above: list[str] = []
-        for previous in reversed(blocks[max(0, index - reach) : index]):
-            if not isinstance(previous, Paragraph):
-                break
-            above.append(previous.text)
+        above = _paragraphs_above(blocks[:index], reach)
         own = [block.rows[0][0]] if block.rows and block.rows[0] else []
         caption = next((text for text in [*own, *above] if table_kind(text)), None)
         if caption is not None:
@@ -195,6 +197,21 @@ def captioned_tables(blocks: Sequence[Block], *, reach: int = CAPTION_REACH) -> 
         else:
             found.append(Found(None, above[0] if above else "", block))
     return found
+
+
+def _paragraphs_above(blocks: Sequence[Block], reach: int) -> list[str]:
+    """Up to ``reach`` caption-length paragraphs right above (nearest first), page numbers and blanks skipped."""
+    texts: list[str] = []
+    for previous in reversed(blocks):
+        if not isinstance(previous, Paragraph) or len(texts) == reach:
+            break
+        text = BOOKMARK.sub("", previous.text).strip()
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        if len(text) > CAPTION_MAX:
+            break
+        texts.append(text)
+    return texts
 
 
 def split_tables(blocks: Sequence[Block]) -> list[Block]:
@@ -241,4 +258,9 @@ def _is_title_row(row: Sequence[str], text: str) -> bool:
     """One filled cell, no amount, naming a table kind and ending like a title: the title of the next table."""
     filled = [cell for cell in row if cell.strip()]
     title = _TRAILING_NOTE.sub("", text)
-    return len(filled) == 1 and len(title) <= _TITLE_ROW_MAX and title.endswith("表") and table_kind(title) is not None
+    return (
+        len(filled) == 1
+        and len(title) <= _TITLE_ROW_MAX
+        and title.endswith("表")
+        and table_kind(title) is not None
+    )

@@ -26,6 +26,7 @@ from ledger.layouts.accounts_tables import (
 from ledger.layouts.common import AmountReader, is_of_which, mismatch, squash, strip_ordinal
 from ledger.model import Accounts, BudgetOverview, EconomicLine, FunctionLine, Line, ParseWarning
 
+
 @dataclass(frozen=True)
 class Captioned:
     """An account table with the caption it was printed under (used in warnings' ``where``)."""

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from ledger.document import Block, Paragraph, Table
 from ledger.errors import ValueParseError
+from ledger.layouts.common import BOOKMARK
 from ledger.model import Goal, Indicator, IndicatorValue, ParseWarning, Unit
 from ledger.values import parse_amount
 
-BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*\S")
 _SUB_HEADING = re.compile(r"^[（(](?P<number>[一二三四五六七八九十]+)[）)]\s*(?P<title>\S.*)$")
 #: ``1、办公室``: a short title without sentence punctuation (a numbered sentence is not a heading).

@@ -274,7 +274,9 @@ _WHERE = {
 }
 
 
-def _subject_table(first: dict[str, Table], kinds: Sequence[str], readings: AmountReader) -> list[SubjectLine]:
+def _subject_table(
+    first: dict[str, Table], kinds: Sequence[str], readings: AmountReader
+) -> list[SubjectLine]:
     """Lines of the first of ``kinds`` present (财政拨款 tables cover all appropriations); every one is checked."""
     chosen: list[SubjectLine] = []
     for kind in kinds:

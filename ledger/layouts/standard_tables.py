@@ -92,7 +92,9 @@ def row_entries(table: Table, readings: AmountReader, where: str) -> list[Entry]
     }
     orphans: list[tuple[int, int, str, int | None]] = []  # row, column, text, the label column it belongs to
     for r, c, text in amounts:
-        left_at = max((pos for pos in by_position if pos[0] == r and pos[1] < c), key=lambda p: p[1], default=None)
+        left_at = max(
+            (pos for pos in by_position if pos[0] == r and pos[1] < c), key=lambda p: p[1], default=None
+        )
         left = by_position[left_at] if left_at is not None else None
         between = [
             column
@@ -119,7 +121,9 @@ def row_entries(table: Table, readings: AmountReader, where: str) -> list[Entry]
 #: Line names end like this when complete (``…支出``, ``…资金``, ``…经费``, ``…费``, ``合计``); a name cut by a
 #: page break (``八、社会保障和就``) does not.
 _COMPLETE_NAME = re.compile(r"(支出|资金|收入|预算|经费|费|计|款|金|补助|补贴|服务|工程|货物|其他)$")
-_NEW_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|其中)")
+_NEW_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|其中)"
+)
 _SUMMARY_WORD = re.compile(r"(合计|总计|小计)")
 
 
@@ -260,7 +264,9 @@ def _header_end(table: Table) -> int:
     return last
 
 
-def apply_statement(accounts: Accounts, statement: Statement, readings: AmountReader, where: str) -> list[Line]:
+def apply_statement(
+    accounts: Accounts, statement: Statement, readings: AmountReader, where: str
+) -> list[Line]:
     """Fill the accounts from the 收支预算总表; returns the uses of money (支出用途) for the overview."""
     income_total = named(statement.income, INCOME_TOTAL)
     current_income = named(statement.income, CURRENT_INCOME)
@@ -491,7 +497,9 @@ def three_public(table: Table, readings: AmountReader, where: str) -> dict[str, 
     row = table.rows[header_end]
     cells = [cell for cell in row]
     if max(columns) >= len(cells) and sum(1 for c in cells if is_amount(c)) == len(columns):
-        cells = [c for c in cells if is_amount(c)]  # a text form without the blank cells: the amounts in order
+        cells = [
+            c for c in cells if is_amount(c)
+        ]  # a text form without the blank cells: the amounts in order
         columns = {index: key for index, key in enumerate(columns[c] for c in sorted(columns))}
     if max(columns) >= len(cells):
         readings.warn(

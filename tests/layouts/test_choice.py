@@ -79,7 +79,9 @@ def test_when_all_fail_the_error_names_each_layout_tried_and_why() -> None:
     with only(Fake("a", 70, error="no year"), Fake("b", 40, error="no tables"), Fake("c", 0)):
         with pytest.raises(ParseError) as raised:
             parse_by_evidence(DOCUMENT)
-    assert str(raised.value) == "no layout could read it — tried a (score 70): no year; b (score 40): no tables"
+    assert (
+        str(raised.value) == "no layout could read it — tried a (score 70): no year; b (score 40): no tables"
+    )
 
 
 def test_one_candidate_fails_with_its_own_error() -> None:

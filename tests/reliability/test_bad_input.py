@@ -140,9 +140,7 @@ def test_a_bad_database_is_a_one_line_error(tmp_path: Path, db: str, reason: str
     assert result.stderr.startswith(f"ledger: error: {reason}"), result.stderr
 
 
-def test_a_refused_file_ingested_again_fails_again_with_its_reason(
-    seeded_url: str, tmp_path: Path
-) -> None:
+def test_a_refused_file_ingested_again_fails_again_with_its_reason(seeded_url: str, tmp_path: Path) -> None:
     path = tmp_path / "again.txt"
     path.write_bytes("这是一份与预算无关的文件。\n".encode())
     assert _ingest(seeded_url, path)[0] == 1
