@@ -76,7 +76,8 @@ def row_entries(table: Table, readings: AmountReader, where: str) -> list[Entry]
             above,
             own_amount=_has_own_amount(labels, amounts, r, c),
             above_amount=_has_own_amount(labels, amounts, above.row, above.column),
-            coded=_row_code(table, above.row) is not None and _row_code(table, r) is None,
+            above_coded=_row_code(table, above.row) is not None,
+            coded=_row_code(table, r) is not None,
         ):
             above.label += text
             by_position[(r, c)] = above  # an amount on the continuation's row is the joined label's
@@ -127,22 +128,24 @@ _NEW_ITEM = re.compile(
 _SUMMARY_WORD = re.compile(r"(合计|总计|小计)")
 
 
-def _continues(text: str, above: Entry, *, own_amount: bool, above_amount: bool, coded: bool) -> bool:
+def _continues(
+    text: str, above: Entry, *, own_amount: bool, above_amount: bool, above_coded: bool, coded: bool
+) -> bool:
     """Whether ``text`` continues the label ``above`` it in the same column rather than starting a line.
 
-    Never when both print an amount, when ``text`` starts an item of its own (an ordinal ``一、`` ``1.``
-    ``（一）``, ``其中``) or is a total. Then it does when it is a one- or two-character tail under a long label
+    Never when both print an amount, when ``text`` starts an item of its own (its row has a subject code
+    (``coded``), an ordinal ``一、`` ``1.`` ``（一）``, ``其中``) or is a total. Then it does when it is a one- or two-character tail under a long label
     (``…传媒支`` / ``出``); when the line above has a subject code and this row has none (``30312 提租`` /
     ``补贴``); or when the label above is numbered and stops short of a complete name (``八、社会保障和就`` /
     ``业支出``).
     """
-    if (own_amount and above_amount) or _NEW_ITEM.match(text) or _SUMMARY_WORD.search(text):
+    if (own_amount and above_amount) or coded or _NEW_ITEM.match(text) or _SUMMARY_WORD.search(text):
         return False
     if _TOTAL.match(above.label) or _SUMMARY_WORD.search(above.label):
         return False
     if len(text) <= 2 and len(above.label) >= 8 and not own_amount:
         return True
-    if coded:
+    if above_coded:
         return True
     return bool(_NEW_ITEM.match(above.label)) and not _COMPLETE_NAME.search(above.label)
 
@@ -529,11 +532,10 @@ def _three_public_columns(header: Sequence[Sequence[str]]) -> dict[int, str]:
     for index, text in enumerate(stacked):
         if "购置及运" in text:
             columns[index] = "公务用车购置及运行维护费"
+        elif "三公" in text and ("小计" in text or "合计" in text):
+            columns[index] = "“三公”经费小计"  # ``“三公”经费合计`` where the table has only the 三公 items
         elif "小计" in text:
-            if "三公" in text:
-                columns[index] = "“三公”经费小计"
-            else:
-                subtotals.append(index)
+            subtotals.append(index)
         elif (key := next((key for word, key in _THREE_PUBLIC_WORDS if word in text), None)) is not None:
             columns[index] = key
     for index, key in zip(
