@@ -227,6 +227,7 @@ def split_tables(blocks: Sequence[Block]) -> list[Block]:
         if not isinstance(block, Table):
             result.append(block)
             continue
+        block = split_merged_cells(block)
         rows: list[tuple[str, ...]] = []
         header: set[tuple[str, ...]] = set()
         for row in block.rows:
@@ -248,6 +249,30 @@ def split_tables(blocks: Sequence[Block]) -> list[Block]:
         if rows:
             result.append(Table(rows=tuple(rows)))
     return result
+
+
+#: A label and its amount in one cell (``一、一般公共预算 33,172.15``): a grid whose rule between them is missing.
+_LABEL_AND_AMOUNT = re.compile(
+    r"^(?P<label>.*[\u4e00-\u9fff）)])\s+(?P<amount>-?\d[\d,，]*\.\d+|-?\d{1,3}(?:[,，]\d{3})+)$"
+)
+
+
+def split_merged_cells(table: Table) -> Table:
+    """A table whose cells hold a label and its amount together, with each column split in two: the label, the
+    amount. Tables without such cells are returned as they are."""
+    if not any(_LABEL_AND_AMOUNT.match(cell.strip()) for row in table.rows for cell in row):
+        return table
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row:
+            text = cell.strip()
+            if (match := _LABEL_AND_AMOUNT.match(text)) is not None:
+                cells += [match["label"], match["amount"]]
+            else:
+                cells += ["", text] if is_amount(text) else [cell, ""]
+        rows.append(tuple(cells))
+    return Table(rows=tuple(rows))
 
 
 def _has_data(rows: Sequence[Sequence[str]]) -> bool:

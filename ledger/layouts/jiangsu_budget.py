@@ -27,6 +27,7 @@ from ledger.layouts.common import AmountReader, captioned_tables, squash
 from ledger.layouts.standard_tables import (
     SubjectLine,
     apply_statement,
+    check_fiscal_statement,
     check_subject_lines,
     economic_lines,
     expenditure_summary,
@@ -250,6 +251,11 @@ def accounts_from_tables(
     accounts.economic_lines = economic_lines(
         _subject_table(first, ("fiscal-economic", "general-economic"), readings)
     )
+    if "fiscal-statement" in first:
+        check_fiscal_statement(first["fiscal-statement"], readings, "财政拨款收支预算总表")
+    if "government-fund" in first:
+        where = "政府性基金预算财政拨款支出预算表"
+        check_subject_lines(subject_lines(first["government-fund"], readings, where), readings, where)
     if "operating-costs" in first:
         where = "机关运行经费支出预算表"
         lines = subject_lines(first["operating-costs"], readings, where)

@@ -66,7 +66,7 @@ def row_entries(table: Table, readings: AmountReader, where: str) -> list[Entry]
     * An amount no label can claim is an ``incomplete-table`` warning naming the table and the row: never dropped
       silently.
     """
-    labels, amounts = _tokens(table)
+    labels, amounts = tokens(table)
     entries: list[Entry] = []
     by_position: dict[tuple[int, int], Entry] = {}
     for r, c, text in labels:
@@ -156,7 +156,7 @@ def _row_code(table: Table, row: int) -> str | None:
     return first if _SUBJECT_CODE.match(first) else None
 
 
-def _tokens(table: Table) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+def tokens(table: Table) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """(row, column, text) of every label and every amount; a subject code leading its row is neither."""
     labels: list[tuple[int, int, str]] = []
     amounts: list[tuple[int, int, str]] = []
@@ -317,6 +317,30 @@ def _unread(readings: AmountReader, where: str, entries: Sequence[Entry], *, num
         )
 
 
+def check_fiscal_statement(table: Table, readings: AmountReader, where: str) -> Decimal | None:
+    """财政拨款收支总表: its sources add up to 收入合计, its uses (or its 功能分类 lines) to 支出合计, and the two
+    totals agree. Returns 收入合计 (None when the table prints none)."""
+    statement = read_statement(table, readings, where)
+    income_total = named(statement.income, INCOME_TOTAL)
+    expenditure_total = named(statement.expenditure, EXPENDITURE_TOTAL)
+    sources = [e.amount for e in statement.income if _CHINESE_ORDINAL.match(e.label)]
+    uses = [e.amount for e in statement.expenditure if strip_ordinal(e.label) in USES]
+    functions = [
+        e.amount
+        for e in statement.expenditure
+        if _is_function_category(e.label) and strip_ordinal(e.label) not in USES
+    ]
+    income = income_total.amount if income_total else None
+    expenditure = expenditure_total.amount if expenditure_total else None
+    readings.check(income, [expenditure], "收入合计 = 支出合计", where)
+    readings.check(income, sources, "收入合计 = 各项财政拨款之和", where)
+    if any(amount is not None for amount in uses):
+        readings.check(expenditure, uses, "支出合计 = 基本支出 + 项目支出 + 其他用途", where)
+    if any(amount is not None for amount in functions):
+        readings.check(expenditure, functions, "支出合计 = 功能分类各类支出之和", where)
+    return income
+
+
 def _is_function_category(label: str) -> bool:
     """``一、一般公共服务支出``: a 功能分类 类 line of the statement."""
     return bool(_CHINESE_ORDINAL.match(label)) and label.endswith("支出")
@@ -456,16 +480,29 @@ def income_summary_total(table: Table, readings: AmountReader, where: str) -> De
 
 
 def expenditure_summary(table: Table, readings: AmountReader, where: str) -> dict[str, Decimal | None]:
-    """支出预算总表: the header names each column, the row below holds the amounts."""
+    """支出预算总表: the header names each column, the row below holds the amounts.
+
+    An amount under a blank header cell belongs to the neighbouring named column whose own cell is blank: the
+    grid put the two a column apart (``合计 | | 基本支出`` over ``33,172.15 | 18,570.82 | ``).
+    """
     for index, row in enumerate(table.rows[:-1]):
         labels = [squash(cell) for cell in row]
         if "合计" in labels and "基本支出" in labels:
-            values = table.rows[index + 1]
-            return {
-                label: readings.amount(values[c], f"{where}, {label}") if c < len(values) else None
-                for c, label in enumerate(labels)
-                if label
-            }
+            values = [squash(cell) for cell in table.rows[index + 1]]
+            width = max(len(labels), len(values))
+            labels += [""] * (width - len(labels))
+            values += [""] * (width - len(values))
+            cells = {c: values[c] for c, label in enumerate(labels) if label}
+            for c, value in enumerate(values):
+                if value and not labels[c]:
+                    owner = next(
+                        (n for n in (c + 1, c - 1) if 0 <= n < width and labels[n] and not values[n]), None
+                    )
+                    if owner is None:
+                        readings.warn("incomplete-table", f"the amount {value} has no column heading", where)
+                    else:
+                        cells[owner] = value
+            return {labels[c]: readings.amount(value, f"{where}, {labels[c]}") for c, value in cells.items()}
     return {}
 
 

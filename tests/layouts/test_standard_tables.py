@@ -12,7 +12,14 @@ from decimal import Decimal
 from ledger.document import Document, Paragraph, Table
 from ledger.layouts.common import AmountReader, captioned_tables, split_tables
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
-from ledger.layouts.standard_tables import economic_lines, row_entries, subject_lines, three_public
+from ledger.layouts.standard_tables import (
+    check_fiscal_statement,
+    economic_lines,
+    expenditure_summary,
+    row_entries,
+    subject_lines,
+    three_public,
+)
 from ledger.model import Snapshot
 
 LAYOUT = JiangsuBudgetLayout()
@@ -202,3 +209,40 @@ def test_an_amount_no_line_claims_is_a_warning_naming_table_and_row() -> None:
     assert [(w.code, w.where, w.message) for w in reader.warnings] == [
         ("incomplete-table", "支出预算总表", "the amount 99.00 on row 4 belongs to no line: not read")
     ]
+
+
+def test_labels_and_amounts_in_one_cell_are_split() -> None:
+    """A grid without the rule between a label and its amount (江苏省高级人民法院 2018, 财政拨款收支预算总表)."""
+    table = Table(
+        rows=(
+            ("收入", "支出"),
+            ("项目名称 金额", "项目名称 金额"),
+            ("一、一般公共预算 33,172.15", "一、基本支出 18,570.82"),
+            ("二、政府性基金预算", "二、项目支出 11,343.27"),
+            ("", "三、单位预留机动经费 3,258.06"),
+            ("收入合计 33,172.15", "支出合计 33,172.15"),
+        )
+    )
+    [split] = split_tables([table])
+    assert isinstance(split, Table)
+    assert split.rows[2] == ("一、一般公共预算", "33,172.15", "一、基本支出", "18,570.82")
+    reader = AmountReader()
+    assert check_fiscal_statement(split, reader, "t") == D("33172.15")
+    assert reader.warnings == []
+
+
+def test_an_amount_a_column_off_its_heading_goes_to_the_heading_with_a_blank_cell() -> None:
+    table = Table(
+        rows=(
+            ("合计", "", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"),
+            ("33,172.15", "18,570.82", "", "11,343.27", "3,258.06", ""),
+        )
+    )
+    reader = AmountReader()
+    assert expenditure_summary(table, reader, "t") == {
+        "合计": D("33172.15"),
+        "基本支出": D("18570.82"),
+        "项目支出": D("11343.27"),
+        "单位预留机动经费": D("3258.06"),
+        "结转下年资金": None,
+    }
