@@ -113,7 +113,7 @@ TABLE_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("expenditure", ("支出", "总表"), ("财政拨款",)),
     ("general-function", ("一般公共预算", "支出"), ()),
     ("fiscal-function", ("财政拨款", "支出"), ()),
-    ("project-expenditure", ("项目支出", "表"), ()),
+    ("project-expenditure", ("项目支出", "表"), ("绩效",)),
     ("procurement", ("政府采购",), ()),
     ("assets", ("资产",), ()),
     ("units", ("机构设置",), ()),

@@ -142,14 +142,15 @@ def _reading(position: int, kind: str, caption: str, table: Table) -> TableReadi
     if reconcile is not None:
         reconcile(table, reader, where)
     warnings = reader.warnings if reconcile is not None else pairing.warnings
+    unread = [w.message for w in warnings if w.code in UNREAD_CODES]
     return TableReading(
         position=position,
         kind=kind,
         caption=caption,
         rows=len({r for r, _, _ in amounts}),
         amounts=len(amounts),
-        read=read,
+        read=max(0, read - len(unread)),  # a line found but not kept (no subject code …) was not read
         checks=reader.checks,
         mismatches=[w.message for w in warnings if w.code == "totals-mismatch"],
-        unread=[w.message for w in warnings if w.code in UNREAD_CODES],
+        unread=unread,
     )

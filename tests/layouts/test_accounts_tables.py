@@ -228,6 +228,7 @@ def test_item_outline_nests_numbered_items_and_their_sub_items() -> None:
         ("一般公共预算机关运行经费支出预算表", "operating-costs"),
         ("政府采购支出预算表", "procurement"),
         ("项目支出表", "project-expenditure"),
+        ("2021年度项目支出绩效自评表", None),
         ("项目支出绩效目标表", "project"),
     ],
 )
