@@ -16,7 +16,8 @@ from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
 from ledger.layouts.common import AmountReader
-from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout, department_name, fiscal_year, narrative_figures
+from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
+from ledger.layouts.standard_budget import department_name, fiscal_year, narrative_figures
 from ledger.layouts.standard_tables import row_entries
 from ledger.parse import parse_publication
 from ledger.readers import read_document

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ledger.document import Document, Paragraph, Table
+from ledger.layouts import parse_by_evidence
 from ledger.layouts.common import AmountReader, captioned_tables, split_tables
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
 from ledger.layouts.standard_tables import (
@@ -246,3 +247,57 @@ def test_an_amount_a_column_off_its_heading_goes_to_the_heading_with_a_blank_cel
         "单位预留机动经费": D("3258.06"),
         "结转下年资金": None,
     }
+
+
+def test_a_disclosure_of_another_province_is_read_by_its_standard_tables() -> None:
+    """No 单位预留机动经费, no 预算年度 title row: no province's adapter claims it; the standard tables do."""
+    statement = Table(
+        rows=(
+            ("收入", "", "支出", ""),
+            ("项目", "预算数", "项目", "预算数"),
+            ("一、一般公共预算拨款收入", "1,500.00", "一、一般公共服务支出", "1,200.00"),
+            ("二、政府性基金预算拨款收入", "", "二、社会保障和就业支出", "300.00"),
+            ("本年收入合计", "1,500.00", "本年支出合计", "1,500.00"),
+            ("上年结转", "", "结转下年", ""),
+            ("收入总计", "1,500.00", "支出总计", "1,500.00"),
+        )
+    )
+    expenditure = Table(rows=(("合计", "基本支出", "项目支出"), ("1,500.00", "1,100.00", "400.00")))
+    document = Document(
+        blocks=(
+            Paragraph("某市某某局2021年部门预算公开"),
+            Paragraph("表一 部门收支总表"),
+            Paragraph("部门名称：某市某某局 单位：万元"),
+            statement,
+            Paragraph("表三 部门支出总表"),
+            expenditure,
+            Paragraph("表九 “三公”经费支出表"),
+            Table(
+                rows=(
+                    ("“三公”经费合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费"),
+                    ("", "", "小计", "公务用车购置费", "公务用车运行维护费", ""),
+                    ("12.00", "", "10.00", "", "10.00", "2.00"),
+                )
+            ),
+        ),
+        form="pdf",
+    )
+    result = parse_by_evidence(document)
+    assert result.layout.name == "standard-budget"
+    snapshot = result.snapshot
+    assert (snapshot.department.name, snapshot.fiscal_year, snapshot.document_kind) == (
+        "某市某某局",
+        2021,
+        "budget-tables",
+    )
+    accounts = snapshot.accounts
+    assert accounts is not None
+    assert (accounts.income_total, accounts.current_year_expenditure) == (D("1500.00"), D("1500.00"))
+    assert [(line.name, line.amount) for line in accounts.expenditure_lines] == [
+        ("一般公共服务支出", D("1200.00")),
+        ("社会保障和就业支出", D("300.00")),
+    ]
+    assert accounts.three_public["公务用车购置费"] is None and accounts.three_public["公务接待费"] == D(
+        "2.00"
+    )
+    assert snapshot.warnings == []
