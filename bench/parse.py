@@ -1,4 +1,4 @@
-"""Parse time of each seed publication (SPEC §9): read, detect, parse; MB/s of the text reader; native formats.
+"""Parse time of each seed publication (docs/architecture.md §9): read, detect, parse; MB/s of the text reader; native formats.
 
 The text seeds are timed as published. DOCX and PDF versions of each seed are built from the seed's own
 intermediate form with the readers' fixture builders (``tests/readers/builders.py``: python-docx and reportlab) and
@@ -17,11 +17,11 @@ from pathlib import Path
 from types import ModuleType
 
 from bench.harness import ROOT, Report, Timing, arguments, finish, measure
-from ledger.document import Document
 from ledger.errors import LedgerError
 from ledger.layouts import choose_layout
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Document
 from ledger.readers.text import read_text
 
 SEED_DIR = ROOT / "samples" / "seeds"

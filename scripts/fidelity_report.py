@@ -25,7 +25,7 @@ from ledger.findings import find  # noqa: E402
 from ledger.findings.totals import RULE as TOTALS_RULE  # noqa: E402
 from ledger.layouts.common import captioned_tables  # noqa: E402
 from ledger.layouts.fidelity import NOT_ACCOUNTS, TableReading, read_tables  # noqa: E402
-from ledger.parse import ParseResult, parse_or_failure  # noqa: E402
+from ledger.pipeline.parse import ParseResult, parse_or_failure  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 OUTPUT = ROOT / "docs" / "FIDELITY.md"
@@ -71,7 +71,9 @@ def _report(corpus: Path) -> Iterator[str]:
         yield f"| {name} | {tables} | {amounts} | {read} | {mismatches} | {shown} |"
 
 
-def _file(parsed: ParseResult, name: str, summary: list[tuple[str, int, int, int, int, int]]) -> Iterator[str]:
+def _file(
+    parsed: ParseResult, name: str, summary: list[tuple[str, int, int, int, int, int]]
+) -> Iterator[str]:
     snapshot = parsed.snapshot
     totals = [f for f in find(snapshot) if f.rule == TOTALS_RULE and f.severity == "error"]
     yield (
@@ -135,7 +137,9 @@ def _row(reading: TableReading) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--write", action="store_true", help=f"also write {OUTPUT.relative_to(ROOT)}")
     args = parser.parse_args()

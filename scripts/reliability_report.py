@@ -1,4 +1,4 @@
-"""Reliability figures at scale (SPEC §9): the scenarios of ``tests/reliability`` run bigger, and their figures
+"""Reliability figures at scale (docs/architecture.md §9): the scenarios of ``tests/reliability`` run bigger, and their figures
 written into ``docs/RELIABILITY.md`` (between the ``figures`` markers) and printed.
 
     python scripts/reliability_report.py                  # 200 kills, 1 % cuts, both engines (about 10 minutes)
@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from typer.testing import CliRunner  # noqa: E402
 
 from cli.main import app  # noqa: E402
-from ledger.ingest import ingest_paths  # noqa: E402
-from ledger.parse import parse_publication  # noqa: E402
+from ledger.pipeline.ingest import ingest_paths  # noqa: E402
+from ledger.pipeline.parse import parse_publication  # noqa: E402
 from ledger.store import Ledger  # noqa: E402
 from tests.reliability.inputs import (  # noqa: E402
     HONEST,

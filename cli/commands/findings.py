@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from cli.context import open_ledger
-from cli.exports import ToOption, check_target, write_sheets
-from cli.output import error, print_json, print_table
+from ..context import open_ledger
+from ..exports import ToOption, check_target, write_sheets
+from ..output import error, print_json, print_table
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from ledger.export import Record
-    from ledger.findings import Comparison, Finding
+    from ledger.findings import Finding, FindingsComparison
+    from ledger.report.writers import Record
 
 
 class FindingsFormat(StrEnum):
@@ -63,7 +63,7 @@ def findings(
     ] = None,
     to: ToOption = None,
 ) -> None:
-    """Audit findings of snapshots (SPEC §7): totals, costs above budgets, stale years, truncated documents …
+    """Audit findings of snapshots (docs/architecture.md §7): totals, costs above budgets, stale years, truncated documents …
 
     With --to, write them to a sheet (审计发现) instead, with their status when comparing.
     """
@@ -106,7 +106,7 @@ def _compare(
 ) -> list[Finding]:
     from ledger import store
     from ledger.findings import compare, find
-    from ledger.workbook import findings_comparison_records
+    from ledger.report.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
@@ -119,7 +119,7 @@ def _compare(
 
         print_json({"schema": FINDINGS_SCHEMA, "from": old_name, "to": new_name, **result.model_dump()})
     elif output is FindingsFormat.csv:
-        from ledger.export import csv_text
+        from ledger.report.writers import csv_text
 
         sys.stdout.write(csv_text(findings_comparison_records(result), "findings"))
     else:
@@ -132,7 +132,7 @@ def _compare(
     return list(result.new)
 
 
-def _statuses(result: Comparison) -> list[tuple[str, list[Finding]]]:
+def _statuses(result: FindingsComparison) -> list[tuple[str, list[Finding]]]:
     return [("new", result.new), ("resolved", result.resolved), ("persisting", result.persisting)]
 
 
@@ -181,13 +181,13 @@ def _print_json_list(found: list[tuple[str, list[Finding]]], *, single: bool) ->
 
 
 def _listed_records(found: list[tuple[str, list[Finding]]]) -> list[Record]:
-    from ledger.export import findings_records
+    from ledger.report.writers import findings_records
 
     return [record for name, listed in found for record in findings_records(listed, snapshot=name)]
 
 
 def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
-    from ledger.export import csv_text
+    from ledger.report.writers import csv_text
 
     sys.stdout.write(csv_text(_listed_records(found), "findings"))
 
@@ -253,9 +253,9 @@ def export(
 
 
 def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:
-    from ledger import export as exporting
     from ledger import store
     from ledger.findings import find
+    from ledger.report import writers as exporting
 
     snapshot = store.load_snapshot(store.resolve_ref(session, ref))
     sheets = exporting.snapshot_sheets(snapshot)
@@ -265,7 +265,7 @@ def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[st
 
 
 def _audit_sheets(session: Session, department: str | None) -> dict[str, list[Record]]:
-    from ledger.workbook import audit_sheets
+    from ledger.report.workbook import audit_sheets
 
     return audit_sheets(session, department)
 

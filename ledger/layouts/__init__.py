@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.document import Document
 from ledger.errors import ParseError, UnknownLayoutError
 from ledger.layouts.base import Layout
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 
 
 def all_layouts() -> list[Layout]:

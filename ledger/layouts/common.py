@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph, Table
 from ledger.errors import ValueParseError
 from ledger.model import ParseWarning
-from ledger.values import amount_in_wanyuan
+from ledger.model.values import amount_in_wanyuan
+from ledger.readers.document import Block, Paragraph, Table
 
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Ordinal prefixes of line names: ``一、`` ``（一）`` ``1、`` ``1.`` ``(1)`` and the ``其中：`` of sub-lines.

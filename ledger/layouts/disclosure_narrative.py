@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph, Table
 from ledger.errors import ValueParseError
 from ledger.layouts.common import BOOKMARK
 from ledger.model import Goal, Indicator, IndicatorValue, ParseWarning, Unit
-from ledger.values import parse_amount
+from ledger.model.values import parse_amount
+from ledger.readers.document import Block, Paragraph, Table
 
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*\S")
 _SUB_HEADING = re.compile(r"^[（(](?P<number>[一二三四五六七八九十]+)[）)]\s*(?P<title>\S.*)$")

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Document, Table
 from ledger.layouts.common import TABLE_TITLES, AmountReader, captioned_tables
 from ledger.layouts.standard_tables import (
     apply_statement,
@@ -27,6 +26,7 @@ from ledger.layouts.standard_tables import (
     tokens,
 )
 from ledger.model import Accounts
+from ledger.readers.document import Document, Table
 
 #: Warning codes that say part of a table was not read.
 UNREAD_CODES = ("incomplete-table", "unreadable-amount", "unread-table", "unreadable-table")

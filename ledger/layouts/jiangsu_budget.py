@@ -7,9 +7,9 @@ narrative file that prints no table at all.
 
 from __future__ import annotations
 
-from ledger.document import Document
 from ledger.layouts.common import squash
 from ledger.layouts.standard_budget import StandardBudgetLayout
+from ledger.readers.document import Document
 
 #: Words of this template; ``单位预留机动经费`` (a reserve line of Jiangsu provincial budgets) must be among them.
 MARKERS = (

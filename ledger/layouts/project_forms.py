@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.document import Document
 from ledger.errors import ParseError, ValueParseError
 from ledger.layouts.common import AmountReader, mismatch, squash, strip_ordinal
 from ledger.model import (
@@ -35,7 +34,8 @@ from ledger.model import (
     Project,
     Snapshot,
 )
-from ledger.values import parse_value
+from ledger.model.values import parse_value
+from ledger.readers.document import Document
 
 Row = tuple[str, ...]
 

@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts.common import AmountReader, captioned_tables, squash
 from ledger.layouts.standard_tables import (
@@ -45,7 +44,8 @@ from ledger.layouts.standard_tables import (
     total_of,
 )
 from ledger.model import Accounts, BudgetOverview, Department, Line, Snapshot
-from ledger.values import amount_in_wanyuan
+from ledger.model.values import amount_in_wanyuan
+from ledger.readers.document import Document, Paragraph, Table
 
 #: The standard account tables (not the project target tables or the list of units).
 ACCOUNT_KINDS = {

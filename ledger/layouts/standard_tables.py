@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.document import Table
 from ledger.layouts.common import AmountReader, is_amount, squash, strip_ordinal
 from ledger.model import Accounts, EconomicLine, FunctionLine, Line
+from ledger.readers.document import Table
 
 _SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CHINESE_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")

@@ -25,7 +25,7 @@ from ledger.findings.totals import RULE
 from ledger.layouts.common import AmountReader, captioned_tables
 from ledger.layouts.fidelity import read_tables
 from ledger.layouts.standard_tables import check_fiscal_statement, expenditure_summary
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.corpus.test_jiangsu_corpus import COURT, CPPCC, TABLE_FILES, parsed
 
 pytestmark = pytest.mark.corpus

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.document import Table
 from ledger.layouts.accounts_tables import (
     Column,
     header_columns,
@@ -19,6 +18,7 @@ from ledger.layouts.accounts_tables import (
     subject_rows,
 )
 from ledger.layouts.common import AmountReader, strip_ordinal, table_kind
+from ledger.readers.document import Table
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ledger.document import Document, Paragraph
 from ledger.errors import ParseError, UnknownLayoutError
 from ledger.layouts import parse_by_evidence, registry
 from ledger.model import Department, ParseWarning, Snapshot
+from ledger.readers.document import Document, Paragraph
 
 DOCUMENT = Document(blocks=(Paragraph("某局 2019 年度部门预算公开"),), form="outline")
 

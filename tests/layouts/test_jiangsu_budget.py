@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
 from ledger.layouts.common import AmountReader
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
 from ledger.layouts.standard_budget import department_name, fiscal_year, narrative_figures
 from ledger.layouts.standard_tables import row_entries
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Document, Paragraph, Table
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 LAYOUT = JiangsuBudgetLayout()

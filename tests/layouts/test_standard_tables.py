@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ledger.document import Document, Paragraph, Table
 from ledger.layouts import parse_by_evidence
 from ledger.layouts.common import AmountReader, captioned_tables, split_tables
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
@@ -22,6 +21,7 @@ from ledger.layouts.standard_tables import (
     three_public,
 )
 from ledger.model import Snapshot
+from ledger.readers.document import Document, Paragraph, Table
 
 LAYOUT = JiangsuBudgetLayout()
 D = Decimal

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from ledger import events, store
-from ledger.canonical import sha256_hex
-from ledger.store import Ledger
-from ledger.tables import DepartmentRow, EventRow, PublicationRow, SnapshotRow
-from ledger.verify import verify
+from ledger import store
+from ledger.model.canonical import sha256_hex
+from ledger.store import Ledger, events
+from ledger.store.schema import DepartmentRow, EventRow, PublicationRow, SnapshotRow
+from ledger.store.verify import verify
 from tests.conftest import PG_ADMIN_URL, pg_problem
 
 EngineName = Literal["sqlite", "postgres"]
@@ -261,7 +261,7 @@ class Refusal:
 
 
 def check_refusal(url: str, before: Facts, name: str, data: bytes, stderr: str) -> Refusal:
-    """The promise for a refused file (SPEC §9): one line on stderr naming the file and the reason, the bytes stored
+    """The promise for a refused file (docs/architecture.md §9): one line on stderr naming the file and the reason, the bytes stored
     as they came, a publication-received then a parse-failed event carrying that reason, nothing else changed, and
     the ledger still whole."""
     problems: list[str] = []

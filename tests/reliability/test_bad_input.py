@@ -1,4 +1,4 @@
-"""Bad input through the real command line (SPEC §9): a one-line error naming the file and the reason, a non-zero
+"""Bad input through the real command line (docs/architecture.md §9): a one-line error naming the file and the reason, a non-zero
 exit, the publication stored, a parse-failed event, nothing else changed, the ledger still verifying.
 
 The corpus is generated (``tests/reliability/inputs.py``). Office formats and HTML are refused by readers other
@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger.document import Document
 from ledger.layouts import registry
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 from tests.conftest import SEEDS
 from tests.reliability.inputs import BadInput, bad_inputs, seed_bytes
 from tests.reliability.ledgers import Databases, check_refusal, ledger_problems, read_facts

@@ -1,4 +1,4 @@
-"""Migration safety (SPEC §2: every schema change is a migration): a ledger created at the first migration and filled
+"""Migration safety (docs/architecture.md §2: every schema change is a migration): a ledger created at the first migration and filled
 with the seeds is upgraded one migration at a time to head — whatever head is — with every publication, snapshot
 and event intact and ``verify`` passing after each step; at head it records a new revision and rebuilds its derived
 tables like a ledger born at head.
@@ -16,11 +16,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, func, inspect, select, text
 
-from ledger import db
-from ledger.derive import rebuild
-from ledger.ingest import ingest_bytes, ingest_paths
-from ledger.store import Ledger
-from ledger.verify import verify
+from ledger.pipeline.derive import rebuild
+from ledger.pipeline.ingest import ingest_bytes, ingest_paths
+from ledger.store import Ledger, db
+from ledger.store.verify import verify
 from tests.conftest import SEEDS
 from tests.reliability.inputs import revised
 from tests.reliability.ledgers import Databases, EngineName, ledger_problems

@@ -1,0 +1,212 @@
+"""Fetching publications over HTTP(S) for the watched sources (docs/architecture.md §8), politely and within limits.
+
+- Conditional GET: the ETag and Last-Modified of the previous answer go back as ``If-None-Match`` /
+  ``If-Modified-Since``; ``304 Not Modified`` costs the server nothing and us no download.
+- Size limit: the body is streamed and abandoned as soon as it passes the limit (a ``Content-Length`` above it is
+  refused before reading). The limit applies to the decoded bytes, so a compressed bomb is cut off too.
+- Timeouts: connect and read timeouts per request, and a total deadline per attempt, so a server trickling one byte
+  at a time cannot hold a check forever.
+- Retries: 5xx answers, timeouts and broken connections are retried with exponential backoff; a 4xx answer is
+  final (asking again will not change it). ``sleep`` and ``monotonic`` are injectable so tests control time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+
+import httpx
+
+from ledger.errors import LedgerError
+
+USER_AGENT = "budget-ledger/0.1 (scheduled ingestion of public budget disclosures)"
+
+
+class FetchError(LedgerError):
+    """A document could not be fetched. ``status`` is the HTTP status when the server answered."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, attempts: int = 1) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.attempts = attempts
+
+
+class _Retryable(Exception):
+    """A failure that another attempt may not repeat (5xx, timeout, dropped connection)."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits of one fetch. ``attempts`` counts the first try; the n-th retry waits ``backoff_s * 2**(n-1)``."""
+
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 300.0
+    max_bytes: int = 100 * 1024 * 1024
+    attempts: int = 4
+    backoff_s: float = 2.0
+    backoff_max_s: float = 120.0
+
+    def backoff(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (1, 2, …)."""
+        return float(min(self.backoff_max_s, self.backoff_s * 2 ** (retry - 1)))
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server said identifies the version it sent (HTTP validators), replayed on the next request."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def request_headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    @classmethod
+    def of(cls, response: httpx.Response, fallback: Validators | None = None) -> Validators:
+        """The response's validators; a 304 may omit them, in which case the ones sent still hold."""
+        previous = fallback or cls()
+        return cls(
+            etag=response.headers.get("etag") or previous.etag,
+            last_modified=response.headers.get("last-modified") or previous.last_modified,
+        )
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful fetch: the body, or ``not_modified`` (then ``content`` is empty)."""
+
+    url: str
+    not_modified: bool
+    validators: Validators
+    content: bytes = b""
+    content_type: str | None = None
+    attempts: int = 1
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+@dataclass
+class Fetcher:
+    """An HTTP client with the policy above. Close it (or use ``with``) to release its connections.
+
+    ``transport`` lets tests route requests elsewhere; ``sleep`` and ``monotonic`` let them control time.
+    """
+
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    _client: httpx.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.policy.read_timeout_s, connect=self.policy.connect_timeout_s),
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT},
+            transport=self.transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, _type: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def get(self, url: str, validators: Validators | None = None) -> Fetched:
+        """GET ``url`` (conditionally when ``validators`` are given). Raises :class:`FetchError`."""
+        sent = validators or Validators()
+        last: _Retryable | None = None
+        for attempt in range(1, self.policy.attempts + 1):
+            if attempt > 1:
+                self.sleep(self.policy.backoff(attempt - 1))
+            try:
+                fetched = self._attempt(url, sent)
+            except _Retryable as failure:
+                last = failure
+                continue
+            return Fetched(
+                url=fetched.url,
+                not_modified=fetched.not_modified,
+                validators=fetched.validators,
+                content=fetched.content,
+                content_type=fetched.content_type,
+                attempts=attempt,
+            )
+        assert last is not None
+        tries = self.policy.attempts
+        reason = f"{last.reason} (after {tries} attempts)" if tries > 1 else last.reason
+        raise FetchError(url, reason, status=last.status, attempts=tries)
+
+    def _attempt(self, url: str, sent: Validators) -> Fetched:
+        started = self.monotonic()
+        try:
+            with self._client.stream("GET", url, headers=sent.request_headers()) as response:
+                final_url = str(response.url)
+                if response.status_code == httpx.codes.NOT_MODIFIED:
+                    return Fetched(final_url, not_modified=True, validators=Validators.of(response, sent))
+                _raise_for_status(url, response)
+                content = self._read_body(final_url, response, started)
+                return Fetched(
+                    final_url,
+                    not_modified=False,
+                    validators=Validators.of(response),
+                    content=content,
+                    content_type=response.headers.get("content-type"),
+                )
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({_describe(exc)})") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise FetchError(url, f"unsupported URL: {exc}") from exc
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise _Retryable(f"connection failed ({_describe(exc)})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(url, _describe(exc)) from exc
+
+    def _read_body(self, url: str, response: httpx.Response, started: float) -> bytes:
+        limit = self.policy.max_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"too large: {int(declared)} bytes declared, limit {limit}")
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise FetchError(url, f"too large: more than {limit} bytes")
+            if self.monotonic() - started > self.policy.total_timeout_s:
+                raise _Retryable(f"timed out (download took over {self.policy.total_timeout_s:g}s)")
+        return bytes(body)
+
+
+def _raise_for_status(url: str, response: httpx.Response) -> None:
+    code = response.status_code
+    if code >= 500:
+        raise _Retryable(f"HTTP {code} {response.reason_phrase}".rstrip(), status=code)
+    if code >= 300:
+        raise FetchError(url, f"HTTP {code} {response.reason_phrase}".rstrip(), status=code)
+
+
+def _describe(exc: Exception) -> str:
+    detail = str(exc)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
