@@ -586,8 +586,9 @@ def _three_public_columns(header: Sequence[Sequence[str]]) -> dict[int, str]:
 
 
 def _is_heading(text: str) -> bool:
-    """A column heading, not the table's title (``…支出预算表``) or a title line (``部门：…``, ``单位：万元``)."""
-    return "表" not in text and "：" not in text and ":" not in text
+    """A column heading, not the table's title (``…支出预算表``, ``一般公共预算“三公”经费支出预算情况``) or a title
+    line (``部门：…``, ``单位：万元``): no heading of this table says 表, 预算 or 支出."""
+    return not any(word in text for word in ("表", "预算", "支出", "：", ":"))
 
 
 def _check_three_public(values: dict[str, Decimal | None], readings: AmountReader, where: str) -> None:

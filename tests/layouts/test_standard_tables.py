@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ledger.layouts import parse_by_evidence
 from ledger.layouts.common import AmountReader, captioned_tables, split_tables
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
@@ -19,6 +22,7 @@ from ledger.layouts.standard_tables import (
     row_entries,
     subject_lines,
     three_public,
+    tokens,
 )
 from ledger.model import Snapshot
 from ledger.readers.document import Document, Paragraph, Table
@@ -152,6 +156,8 @@ THREE_PUBLIC_HEADER = (
 def test_a_blank_three_public_cell_is_none_and_the_others_are_read() -> None:
     table = Table(
         rows=(
+            ("一般公共预算“三公”经费支出预算情况", "", "", "", "", "", "", "", ""),  # a title row, not a heading
+            ("部门：江苏省某某厅", "", "", "", "", "", "单位：万元", "", ""),
             *THREE_PUBLIC_HEADER,
             ("1,852.32", "676.10", "76.00", "156.60", "", "156.60", "443.50", "1,094.62", "81.60"),
         )
@@ -301,3 +307,45 @@ def test_a_disclosure_of_another_province_is_read_by_its_standard_tables() -> No
         "2.00"
     )
     assert snapshot.warnings == []
+
+
+_CELLS = st.sampled_from(
+    [
+        "",
+        "",
+        "合计",
+        "小计",
+        "一、基本支出",
+        "八、社会保障和就",
+        "业支出",
+        "出",
+        "提租",
+        "补贴",
+        "30312",
+        "201",
+        "20101",
+        "1,200.00",
+        "5.5",
+        "0",
+        "“三公”经费",
+        "会议费",
+        "续表",
+        "收支预算总表",
+        "项目名称",
+        "金额",
+    ]
+)
+
+
+@given(st.lists(st.lists(_CELLS, max_size=6).map(tuple), max_size=10))
+def test_every_amount_is_read_into_a_line_or_reported(rows: list[tuple[str, ...]]) -> None:
+    """Never a lost amount: each amount a table prints is paired with a line or named in a warning."""
+    table = Table(rows=tuple(rows))
+    reader = AmountReader()
+    entries = row_entries(table, reader, "t")
+    unclaimed = [w for w in reader.warnings if w.code == "incomplete-table"]
+    assert sum(1 for entry in entries if entry.cell) + len(unclaimed) == len(tokens(table)[1])
+    for block in split_tables([table]):  # and the other readers take any table without failing
+        if isinstance(block, Table):
+            three_public(block, AmountReader(), "t")
+            subject_lines(block, AmountReader(), "t")
