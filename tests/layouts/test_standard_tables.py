@@ -156,7 +156,17 @@ THREE_PUBLIC_HEADER = (
 def test_a_blank_three_public_cell_is_none_and_the_others_are_read() -> None:
     table = Table(
         rows=(
-            ("一般公共预算“三公”经费支出预算情况", "", "", "", "", "", "", "", ""),  # a title row, not a heading
+            (
+                "一般公共预算“三公”经费支出预算情况",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ),  # a title row, not a heading
             ("部门：江苏省某某厅", "", "", "", "", "", "单位：万元", "", ""),
             *THREE_PUBLIC_HEADER,
             ("1,852.32", "676.10", "76.00", "156.60", "", "156.60", "443.50", "1,094.62", "81.60"),
