@@ -46,21 +46,25 @@ def parse_by_evidence(document: Document) -> Chosen:
     """Parse with the layouts that recognise the document, choosing by what each could read.
 
     Detection scores only rank the candidates. The best-scoring layouts (all of them when several tie) each parse
-    the document; of those that succeed, the one with the fewest warnings (the most complete reading) wins, ties
-    to the registry's order. When all of them fail, the lower-scoring candidates are tried in turn. When every
-    candidate fails, the :class:`ParseError` names each layout tried, its score, and why it failed.
+    the document; a reading without warnings among them is taken. Otherwise the lower-scoring candidates parse it
+    too, and the reading with the fewest warnings (the most complete) wins, ties to the higher score, then to the
+    registry's order: a layout that scores high on a document it only half reads does not keep it from the one
+    that reads it whole. When every candidate fails, the :class:`ParseError` names each layout tried, its score,
+    and why it failed.
     """
     found = candidates(document)
     failures: list[tuple[int, Layout, ParseError]] = []
+    parsed: list[Chosen] = []
     for score in sorted({score for score, _ in found}, reverse=True):
-        parsed: list[Chosen] = []
         for _, layout in (item for item in found if item[0] == score):
             try:
                 parsed.append(Chosen(layout, layout.parse(document)))
             except ParseError as exc:
                 failures.append((score, layout, exc))
-        if parsed:
-            return min(parsed, key=lambda chosen: len(chosen.snapshot.warnings))
+        if any(not chosen.snapshot.warnings for chosen in parsed):
+            break
+    if parsed:
+        return min(parsed, key=lambda chosen: len(chosen.snapshot.warnings))  # min keeps the first of a tie
     if len(failures) == 1:
         raise failures[0][2]
     tried = "; ".join(f"{layout.name} (score {score}): {exc}" for score, layout, exc in failures)

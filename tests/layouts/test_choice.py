@@ -92,3 +92,12 @@ def test_one_candidate_fails_with_its_own_error() -> None:
 def test_no_candidate_is_an_unknown_layout() -> None:
     with only(Fake("c", 0)), pytest.raises(UnknownLayoutError):
         parse_by_evidence(DOCUMENT)
+
+
+def test_a_higher_score_that_reads_with_warnings_gives_way_to_a_complete_reading() -> None:
+    with only(Fake("half", 90, warnings=12), Fake("whole", 60)):
+        assert parse_by_evidence(DOCUMENT).layout.name == "whole"
+    with only(Fake("high", 90, warnings=1), Fake("low", 60, warnings=5)):
+        assert parse_by_evidence(DOCUMENT).layout.name == "high"
+    with only(Fake("high", 90, warnings=2), Fake("low", 60, warnings=2)):
+        assert parse_by_evidence(DOCUMENT).layout.name == "high"  # a tie goes to the higher score
