@@ -248,12 +248,26 @@ def read_statement(table: Table, readings: AmountReader, where: str) -> Statemen
     return Statement(income=income, expenditure=expenditure)
 
 
+#: Headings over the statement's two sides: ``收入 | 支出``, ``收入项目 | 支出项目``, ``收 入 | 支 出``.
+_INCOME_SIDE = ("收入", "收入项目")
+_EXPENDITURE_SIDE = ("支出", "支出项目")
+
+
 def _expenditure_column(table: Table) -> int:
+    """The first column of the expenditure side: under its heading, else where its bottom lines stand
+    (``支出合计``, ``本年支出合计`` …), else past the income side's label and amount."""
     for row in table.rows:
         cells = [squash(cell) for cell in row]
-        if "收入" in cells and "支出" in cells:
-            return cells.index("支出")
-    return 2  # the template's income side is a label and an amount column
+        income = next((c for c, cell in enumerate(cells) if cell in _INCOME_SIDE), None)
+        expenditure = next((c for c, cell in enumerate(cells) if cell in _EXPENDITURE_SIDE), None)
+        if income is not None and expenditure is not None and income < expenditure:
+            return expenditure
+    bottom = {*EXPENDITURE_TOTAL, *CURRENT_EXPENDITURE}
+    for row in table.rows:
+        for column, cell in enumerate(row):
+            if strip_ordinal(squash(cell)) in bottom:
+                return column
+    return 2
 
 
 def _header_end(table: Table) -> int:
