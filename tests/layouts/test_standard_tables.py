@@ -363,18 +363,19 @@ def test_every_amount_is_read_into_a_line_or_reported(rows: list[tuple[str, ...]
 
 
 def test_the_statements_sides_are_told_by_their_words_not_positions() -> None:
-    """No 收入 | 支出 heading row, and the income amount two columns right of its label: the bottom lines tell."""
+    """No 收入 | 支出 heading row, and income sub-items indented into a third column: the bottom lines tell where the
+    expenditure side begins."""
     table = Table(
         rows=(
-            ("一、财政拨款", "", "100.00", "一、基本支出", "60.00"),
-            ("二、其他资金", "", "", "二、项目支出", "40.00"),
-            ("收入合计", "", "100.00", "支出合计", "100.00"),
+            ("一、财政拨款", "", "", "100.00", "一、基本支出", "60.00"),
+            ("", "", "1.一般公共预算", "100.00", "二、项目支出", "40.00"),
+            ("收入合计", "", "", "100.00", "支出合计", "100.00"),
         )
     )
     statement = read_statement(table, AmountReader(), "t")
     assert [(e.label, e.amount) for e in statement.income] == [
         ("一、财政拨款", D("100.00")),
-        ("二、其他资金", None),
+        ("1.一般公共预算", D("100.00")),
         ("收入合计", D("100.00")),
     ]
     assert [e.label for e in statement.expenditure] == ["一、基本支出", "二、项目支出", "支出合计"]
