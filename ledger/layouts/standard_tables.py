@@ -32,7 +32,7 @@ _TOTAL = re.compile(r"^(合计|总计)$")
 #: 收支预算总表 bottom lines and the uses of money (支出用途), by their printed names (ordinals stripped).
 INCOME_TOTAL = ("收入合计", "收入总计")
 CURRENT_INCOME = ("当年收入小计", "本年收入合计", "本年收入小计")
-CARRY_OVER = ("上年结转资金", "上年结转", "上年结转和结余资金")
+CARRY_OVER = ("上年结转资金", "上年结转", "上年结转和结余资金", "上年结转结余")
 EXPENDITURE_TOTAL = ("支出合计", "支出总计")
 CURRENT_EXPENDITURE = ("当年支出小计", "本年支出合计", "本年支出小计")
 CARRY_FORWARD = ("结转下年资金", "结转下年", "年终结转结余")
