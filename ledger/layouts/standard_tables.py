@@ -133,11 +133,11 @@ def _continues(
 ) -> bool:
     """Whether ``text`` continues the label ``above`` it in the same column rather than starting a line.
 
-    Never when both print an amount, when ``text`` starts an item of its own (its row has a subject code
-    (``coded``), an ordinal ``一、`` ``1.`` ``（一）``, ``其中``) or is a total. Then it does when it is a one- or two-character tail under a long label
-    (``…传媒支`` / ``出``); when the line above has a subject code and this row has none (``30312 提租`` /
-    ``补贴``); or when the label above is numbered and stops short of a complete name (``八、社会保障和就`` /
-    ``业支出``).
+    Never when both print an amount, when ``text`` starts an item of its own (its row has a subject code, or it
+    has an ordinal ``一、`` ``1.`` ``（一）`` or ``其中``) or is a total. Then it does when it is a one- or
+    two-character tail under a long label (``…传媒支`` / ``出``); when the line above has a subject code and this
+    row has none (``30312 提租`` / ``补贴``); or when the label above is numbered and stops short of a complete
+    name (``八、社会保障和就`` / ``业支出``).
     """
     if (own_amount and above_amount) or coded or _NEW_ITEM.match(text) or _SUMMARY_WORD.search(text):
         return False
