@@ -131,6 +131,7 @@ def test_seed_notices_in_order() -> None:
         assert extract_notices(texts[name]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_notices_in_the_jiangsu_and_wuhan_corpus() -> None:
     if not CORPUS.is_dir():
