@@ -28,7 +28,7 @@ from ledger.layouts.standard_tables import check_fiscal_statement, expenditure_s
 from ledger.pipeline.parse import parse_publication
 from tests.corpus.test_jiangsu_corpus import COURT, CPPCC, TABLE_FILES, parsed
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]  # each file takes seconds to read
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -121,7 +121,6 @@ def _script() -> ModuleType:
     return module
 
 
-@pytest.mark.slow
 def test_fidelity_md_is_the_scripts_output_on_the_corpus() -> None:
     """docs/FIDELITY.md is regenerated (``python scripts/fidelity_report.py --write``), never hand-edited."""
     text = _script().report(_corpus())
@@ -129,7 +128,6 @@ def test_fidelity_md_is_the_scripts_output_on_the_corpus() -> None:
     assert "| 0 | 0 |\n" in text  # the summary's last columns: no mismatches, no findings
 
 
-@pytest.mark.slow
 def test_zero_totals_mismatch_findings_on_the_corpus() -> None:
     """Every file of the corpus (tables, narratives, workbooks): the documents' figures reconcile, so no finding."""
     errors = []
