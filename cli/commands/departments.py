@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from ..context import open_ledger
-from ..output import Format, print_json, print_table
+from ..options import FormatOption, NoHeadersOption
+from ..output import Format, echo, emit
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -16,23 +17,25 @@ alias_app = typer.Typer(
 
 def departments(
     ctx: typer.Context,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: FormatOption = Format.table,
+    no_headers: NoHeadersOption = False,
 ) -> None:
     """List departments with their aliases, snapshot counts and years."""
     from ledger.store.departments import list_departments
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         infos = list_departments(session)
-    if output is Format.json:
-        print_json([info.__dict__ for info in infos])
-        return
-    print_table(
-        None,
-        ["id", "department", "code", "aliases", "snapshots", "years"],
-        [
+    emit(
+        "departments",
+        [info.__dict__ for info in infos],
+        output,
+        columns=["id", "department", "code", "aliases", "snapshots", "years"],
+        rows=[
             [i.id, i.name, i.code, ", ".join(i.aliases), i.snapshots, ", ".join(map(str, i.years))]
             for i in infos
         ],
+        numeric=["id", "snapshots"],
+        headers=not no_headers,
     )
 
 
@@ -45,10 +48,10 @@ def alias_add(
     """Declare ALIAS another name of CANONICAL (recorded as an event)."""
     from ledger.store.departments import add_alias
 
-    with open_ledger(ctx) as ledger, ledger.write() as session:
+    with open_ledger(ctx, create=True) as ledger, ledger.write() as session:
         department = add_alias(session, alias, canonical)
         name = department.name
-    typer.echo(f"{alias} -> {name}")
+    echo(f"{alias} -> {name}")
 
 
 def register(app: typer.Typer) -> None:

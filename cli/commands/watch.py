@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..context import open_ledger, user_errors
-from ..output import Format, error, print_json, print_table
+from ..options import MAX_INT
+from ..output import Format, echo, error, print_json, print_table
 
 if TYPE_CHECKING:
     from ledger.watch.check import CheckReport
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format (table or json).")]
 
 watch_app = typer.Typer(help="Watch sources of publications: a folder, a document URL or a portal page.")
 scheduler_app = typer.Typer(help="Run the watched sources on their schedules.")
@@ -62,7 +63,7 @@ def watch_add(
 
     with user_errors():  # a bad schedule is refused before any database is opened or created
         schedule = Schedule.parse(every, cron, timezone)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=True) as ledger:
         row = add_source(
             ledger,
             source,
@@ -71,7 +72,7 @@ def watch_add(
             pattern=pattern,
             department=department,
         )
-    typer.echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
+    echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
 
 
 @watch_app.command("list")
@@ -116,19 +117,23 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
 
 
 @watch_app.command("remove")
-def watch_remove(ctx: typer.Context, source_id: Annotated[int, typer.Argument(help="Source id.")]) -> None:
+def watch_remove(
+    ctx: typer.Context, source_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Source id.")]
+) -> None:
     """Stop watching a source (what it brought stays in the ledger)."""
     from ledger.watch.sources import remove_source
 
     with open_ledger(ctx) as ledger:
         row = remove_source(ledger, source_id)
-    typer.echo(f"removed source {row.id}: {row.kind} {row.location}")
+    echo(f"removed source {row.id}: {row.kind} {row.location}")
 
 
 @watch_app.command("run-once")
 def watch_run_once(
     ctx: typer.Context,
-    source_id: Annotated[int | None, typer.Argument(help="Check only this source (default: all).")] = None,
+    source_id: Annotated[
+        int | None, typer.Argument(min=1, max=MAX_INT, help="Check only this source (default: all).")
+    ] = None,
     output: FormatOption = Format.table,
 ) -> None:
     """Check the sources now, ingest what is new, deliver notifications, and exit (non-zero if a check failed)."""
@@ -169,7 +174,7 @@ def _echo_report(report: CheckReport) -> None:
     )
     for document in report.new:
         target = f" -> {document.ref}" if document.ref else f": {document.error}"
-        typer.echo(f"  {document.status:<17} {document.document}{target}")
+        echo(f"  {document.status:<17} {document.document}{target}")
     for document in report.failures:
         error(f"source {report.source_id}: {document.document}: {document.error}")
 
@@ -194,7 +199,7 @@ def scheduler_run(
             with ledger.read() as session:
                 count = len(list_sources(session))
             scheduler = LedgerScheduler(ledger, settings, on_report=_echo_report)
-            typer.echo(f"scheduler running: {count} sources (Ctrl-C to stop)", err=True)
+            echo(f"scheduler running: {count} sources (Ctrl-C to stop)", err=True)
             scheduler.run()
     typer.echo("scheduler stopped", err=True)
 
@@ -222,7 +227,7 @@ def notify_add(
 
     with open_ledger(ctx) as ledger:
         row = add_webhook(ledger, url, event_types=on, department=department)
-    typer.echo(f"subscriber {row.id}: {kind.value} {row.target}")
+    echo(f"subscriber {row.id}: {kind.value} {row.target}")
 
 
 @notify_app.command("list")
@@ -247,14 +252,15 @@ def notify_list(ctx: typer.Context, output: FormatOption = Format.table) -> None
 
 @notify_app.command("remove")
 def notify_remove(
-    ctx: typer.Context, subscriber_id: Annotated[int, typer.Argument(help="Subscriber id.")]
+    ctx: typer.Context,
+    subscriber_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Subscriber id.")],
 ) -> None:
     """Unsubscribe."""
     from ledger.watch.notify import remove_subscriber
 
     with open_ledger(ctx) as ledger:
         row = remove_subscriber(ledger, subscriber_id)
-    typer.echo(f"removed subscriber {row.id}: {row.target}")
+    echo(f"removed subscriber {row.id}: {row.target}")
 
 
 @notify_app.command("deliver")
@@ -265,7 +271,7 @@ def notify_deliver(ctx: typer.Context) -> None:
     with open_ledger(ctx) as ledger:
         outcomes = deliver_pending(ledger)
     delivered = sum(1 for o in outcomes if o.result == "delivered")
-    typer.echo(f"{delivered} delivered, {len(outcomes) - delivered} not delivered")
+    echo(f"{delivered} delivered, {len(outcomes) - delivered} not delivered")
     for outcome in outcomes:
         if outcome.result != "delivered":
             error(

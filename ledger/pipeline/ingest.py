@@ -7,7 +7,7 @@ crash at any point leaves either all of it or none of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -71,7 +71,14 @@ def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | 
 
 def ingest_paths(ledger: store.Ledger, paths: Iterable[Path]) -> list[IngestOutcome]:
     """Ingest files one transaction each, so one bad file does not stop the good ones."""
-    return [ingest_bytes(ledger, path.read_bytes(), name=path.name, source=str(path)) for path in paths]
+    return list(ingest_each(ledger, paths))
+
+
+def ingest_each(ledger: store.Ledger, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
+    """:func:`ingest_paths` one file at a time: each outcome as soon as its transaction committed (an interrupted
+    run has recorded exactly the outcomes it yielded)."""
+    for path in paths:
+        yield ingest_bytes(ledger, path.read_bytes(), name=path.name, source=str(path))
 
 
 def _record(
@@ -193,7 +200,16 @@ def _unchanged(session: Session, publication: PublicationRow, name: str) -> Inge
     assert publication.id is not None
     rows = store.current_snapshots(session, publication_id=publication.id)
     if not rows:
-        return IngestOutcome(name=name, status="unchanged", sha256=publication.sha256)
+        # The same bytes failed before: that is still a failure, with its reason (a run over a folder with a bad
+        # file must not look clean the second time). A parser upgrade is tried with ``ledger reparse``.
+        reason = events.last_failure(session, publication.id) or "it did not parse"
+        return IngestOutcome(
+            name=name,
+            status="failed",
+            sha256=publication.sha256,
+            error=f"{reason} (stored before as publication {publication.id}, not parsed again; "
+            f"`ledger reparse -p {publication.id}` retries with the current parsers)",
+        )
     row = rows[-1]
     return IngestOutcome(
         name=name,

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ledger.clock import now_text
+from ledger.errors import LedgerError
 from ledger.model.canonical import canonical_bytes, event_hash, to_jsonable
 from ledger.store.schema import EventRow
 
@@ -34,6 +35,44 @@ FINDING_RAISED = "finding-raised"
 SOURCE_CHECKED = "source-checked"
 SOURCE_FAILED = "source-failed"
 ALIAS_ADDED = "alias-added"
+
+
+def known_types(session: Session) -> list[str]:
+    """The event types this code writes, and any other type already in the log (a newer version's), sorted."""
+    written = {
+        PUBLICATION_RECEIVED,
+        SNAPSHOT_RECORDED,
+        PARSE_FAILED,
+        DUPLICATE_CONTENT,
+        REPARSED,
+        CHANGES_DETECTED,
+        FINDING_RAISED,
+        SOURCE_CHECKED,
+        SOURCE_FAILED,
+        ALIAS_ADDED,
+    }
+    stored = session.exec(select(EventRow.type).distinct()).all()
+    return sorted(written | set(stored))
+
+
+def check_type(session: Session, event_type: str) -> None:
+    """Raise :class:`~ledger.errors.LedgerError` for an event type that no event can have (a typo)."""
+    types = known_types(session)
+    if event_type not in types:
+        raise LedgerError(f"no event type {event_type!r}; the types are: {', '.join(types)}")
+
+
+def last_failure(session: Session, publication_id: int) -> str | None:
+    """Why the publication did not parse, as its latest parse-failed event says (None if none)."""
+    row = session.exec(
+        select(EventRow)
+        .where(EventRow.type == PARSE_FAILED, EventRow.subject == f"publication/{publication_id}")
+        .order_by(col(EventRow.seq).desc())
+    ).first()
+    if row is None:
+        return None
+    reason = json.loads(row.payload).get("reason")
+    return str(reason) if reason else None
 
 
 @dataclass(frozen=True)
