@@ -180,7 +180,7 @@ def emit(
     headers: bool = True,
 ) -> None:
     """Print a listing in the chosen format: the ``records`` (English keys) for json/jsonl/csv, the human
-    ``columns``/``rows`` for table/md."""
+    ``columns``/``rows`` for table/md (a table without rows prints nothing)."""
     if output is Format.json:
         print_json(list(records))
     elif output is Format.jsonl:
@@ -193,7 +193,7 @@ def emit(
         from ledger.report.tabular import markdown_table
 
         sys.stdout.write(markdown_table(columns, [[printable(_text(v)) for v in row] for row in rows]))
-    else:
+    elif rows:  # an empty table is only a frame: the command says in words that nothing matched
         print_table(title, columns, rows, numeric=numeric)
 
 

@@ -113,8 +113,9 @@ def snapshots(
         numeric=["id", "rev"],
         headers=not no_headers,
     )
-    if not found and (department or year or kind):
-        note("no snapshots match " + _filters(department=department, year=year, kind=kind))
+    if not found:
+        filters = _filters(department=department, year=year, kind=kind)
+        note(f"no snapshots match {filters}" if filters else "the ledger has no snapshots yet")
     if len(rows) < len(found):
         # After the listing, where a reader of the terminal looks last.
         note(f"showing {len(rows):,} of {len(found):,} snapshots (--limit {limit})")
@@ -188,8 +189,8 @@ def log(
             _follow_log(ledger, rows, labels, newest.seq if newest else 0, event_type, interval, output)
             return
     _print_events(rows, labels, output, headers=not no_headers)
-    if not rows and event_type is not None:
-        note(f"no {event_type} events in the ledger")
+    if not rows:
+        note(f"no {event_type} events in the ledger" if event_type else "the ledger has no events yet")
 
 
 def _print_events(rows: list[Event], labels: dict[int, str], output: Format, *, headers: bool) -> None:
