@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def open_ledger(ctx: typer.Context, *, create: bool = False) -> Iterator[Ledger]:
     """The ledger for this command (one per command), closed afterwards; errors become one line and exit 1.
 
-    Only commands that record something pass ``create=True`` (ingest, watch add, alias add, demo): a command that
+    Only commands that record something pass ``create=True`` (ingest, watch add, notify add, alias add, demo): a command that
     reads never creates a ledger, so a mistyped ``--db`` is an error naming the path, not an empty ledger.
     """
     with user_errors():

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..context import open_ledger, user_errors
-from ..options import MAX_INT
-from ..output import Format, echo, error, print_json, print_table
+from ..options import MAX_INT, FormatOption
+from ..output import Format, echo, emit, error, note, print_json, print_jsonl
 
 if TYPE_CHECKING:
     from ledger.watch.check import CheckReport
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format (table or json).")]
 
 watch_app = typer.Typer(help="Watch sources of publications: a folder, a document URL or a portal page.")
 scheduler_app = typer.Typer(help="Run the watched sources on their schedules.")
@@ -78,6 +77,7 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
     """List the watched sources and how their last check went."""
+    from ledger.report.terminal import local_time
     from ledger.watch.sources import list_sources, schedule_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
@@ -94,13 +94,12 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
             }
             for row in list_sources(session)
         ]
-    if output is Format.json:
-        print_json(records)
-        return
-    print_table(
-        None,
-        ["id", "kind", "location", "pattern", "department", "schedule", "last check", "status"],
-        [
+    emit(
+        "sources",
+        records,
+        output,
+        columns=["id", "kind", "location", "pattern", "department", "schedule", "last check", "status"],
+        rows=[
             [
                 r["id"],
                 r["kind"],
@@ -108,12 +107,15 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
                 r["pattern"],
                 r["department"],
                 r["schedule"],
-                str(r["last_checked_at"] or "")[:19],
+                local_time(str(r["last_checked_at"] or "")),
                 r["last_status"],
             ]
             for r in records
         ],
+        numeric=["id"],
     )
+    if not records:
+        note("no sources are watched (ledger watch add SOURCE)")
 
 
 @watch_app.command("remove")
@@ -149,6 +151,8 @@ def watch_run_once(
             raise typer.Exit(130) from None
     if output is Format.json:
         print_json([_report_record(r) for r in result.reports])
+    elif output is Format.jsonl:
+        print_jsonl([_report_record(r) for r in result.reports])
     else:
         for report in result.reports:
             _echo_report(report)
@@ -225,7 +229,7 @@ def notify_add(
     """Subscribe a webhook to events recorded from now on."""
     from ledger.watch.notify import add_webhook
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=True) as ledger:  # set-up may subscribe before the first ingest
         row = add_webhook(ledger, url, event_types=on, department=department)
     echo(f"subscriber {row.id}: {kind.value} {row.target}")
 
@@ -237,17 +241,19 @@ def notify_list(ctx: typer.Context, output: FormatOption = Format.table) -> None
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         subscribers = list_subscribers(session)
-    if output is Format.json:
-        print_json([s.__dict__ for s in subscribers])
-        return
-    print_table(
-        None,
-        ["id", "kind", "url", "on", "department", "delivered", "pending", "failed"],
-        [
+    emit(
+        "subscribers",
+        [s.__dict__ for s in subscribers],
+        output,
+        columns=["id", "kind", "url", "on", "department", "delivered", "pending", "failed"],
+        rows=[
             [s.id, s.kind, s.target, ", ".join(s.event_types), s.department, s.delivered, s.pending, s.failed]
             for s in subscribers
         ],
+        numeric=["id", "delivered", "pending", "failed"],
     )
+    if not subscribers:
+        note("no subscribers (ledger notify add webhook URL)")
 
 
 @notify_app.command("remove")

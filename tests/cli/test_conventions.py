@@ -22,7 +22,7 @@ from tests.support import key_value_layout, publication
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = "=HYPERLINK(\"http://evil.example\";\"专网维护费\")"  # no comma: the test layout splits on it
+HOSTILE = '=HYPERLINK("http://evil.example";"专网维护费")'  # no comma: the test layout splits on it
 
 
 def ledger(db: Path, *args: str) -> tuple[int, str, str]:
@@ -101,7 +101,9 @@ def test_csv_on_stdout_and_in_a_file_are_the_same_and_neutralised(two: Path, tmp
     assert modified[5] == "修改" and modified[10] == "10057.98"  # a number, no quote, no grouping
     target = tmp_path / "d.csv"
     assert ledger(two, "diff", "甲局@2024r1", "甲局@2024r2", "--to", str(target))[0] == 0
-    piped = runner.invoke(app, ["--db", str(two), "diff", "甲局@2024r1", "甲局@2024r2", "-f", "csv"]).stdout_bytes
+    piped = runner.invoke(
+        app, ["--db", str(two), "diff", "甲局@2024r1", "甲局@2024r2", "-f", "csv"]
+    ).stdout_bytes
     assert (tmp_path / "d.changes.csv").read_bytes() == b"\xef\xbb\xbf" + piped  # the BOM is for Excel only
     assert piped.startswith("原版本".encode())
 
