@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -36,14 +37,24 @@ def layout() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def two(tmp_path: Path, layout: None) -> Path:
-    """A ledger with 甲局 2024 r1 and r2 (a hostile project name in r2, a project removed)."""
-    db = tmp_path / "l.db"
-    r1, r2 = tmp_path / "r1.txt", tmp_path / "r2.txt"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ledger with 甲局 2024 r1 and r2 (a hostile project name in r2, a project removed), built once."""
+    folder = tmp_path_factory.mktemp("two")
+    db = folder / "l.db"
+    r1, r2 = folder / "r1.txt", folder / "r2.txt"
     r1.write_bytes(publication("甲局", 2024, ("培训经费", "12.50"), ("旧项目", "1.5")))
     r2.write_bytes(publication("甲局", 2024, ("培训经费", "10070.48"), (HOSTILE, "3")))
-    assert ledger(db, "ingest", str(r1), str(r2))[0] == 0
+    with key_value_layout():
+        assert ledger(db, "ingest", str(r1), str(r2))[0] == 0
+    return db
+
+
+@pytest.fixture
+def two(built: Path, tmp_path: Path, layout: None) -> Path:
+    """A copy of the built ledger for one test (the ledger is closed, so the file is the whole database)."""
+    db = tmp_path / "l.db"
+    shutil.copyfile(built, db)
     return db
 
 
@@ -415,6 +426,7 @@ def test_log_shows_department_at_year(two: Path) -> None:
 # --- #21-6: document strings are text, never markup or terminal control -------------------------------------------
 
 
+@pytest.mark.slow
 def test_markup_and_control_characters_in_documents(tmp_path: Path, layout: None) -> None:
     db = tmp_path / "l.db"
     name = "湛江市[/]人社局"

@@ -20,6 +20,7 @@ from ledger.report.terminal import grouped
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
+pytestmark = pytest.mark.slow  # the module's ledger takes a few seconds to build
 
 
 @pytest.fixture(scope="module")
