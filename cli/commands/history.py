@@ -155,11 +155,9 @@ def _print_timelines(timelines: list[Timeline], output: Format, headers: bool) -
 def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> None:
     from ..output import cell, show, table
 
+    # The third column (what changed at this step) in yellow where there is something.
     styled = [
-        [
-            cell(c).copy() if i != 2 else Text(cell(c).plain, style="yellow" if c else "")
-            for i, c in enumerate(row)
-        ]
+        [Text(cell(c).plain, style="yellow" if i == 2 and c else "") for i, c in enumerate(row)]
         for row in rows
     ]
     show(table(title, header, styled))

@@ -30,7 +30,7 @@ SNAPSHOT_HASH_PREFIX = b"ledger.snapshot/1\n"
 EVENT_HASH_PREFIX = b"ledger.event/1\n"
 _SAFE_INT = 2**53 - 1
 #: A character outside the Basic Multilingual Plane: where key order by code point and by UTF-16 may differ.
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def decimal_text(value: Decimal) -> str:

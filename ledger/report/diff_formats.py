@@ -136,7 +136,11 @@ def stat_lines(result: DiffResult) -> list[str]:
         if totals.old is not None or totals.new is not None:
             lines.append(
                 f" {name}: {cell_text(totals.old) or '-'} → {cell_text(totals.new) or '-'} 万元"
-                + (f" ({_signed(totals.delta)}, {_percent(totals.pct)})" if totals.delta is not None else "")
+                + (
+                    f" ({', '.join(filter(None, (_signed(totals.delta), _percent(totals.pct))))})"
+                    if totals.delta is not None
+                    else ""
+                )
             )
     return lines
 
