@@ -62,13 +62,11 @@ def run_ingest(ledger: Ledger, files: list[Path]) -> Counter[str]:
         try:
             for index, outcome in enumerate(_announced(outcomes, files, progress, task)):
                 counts[outcome.status] += 1
-                line = (
-                    f"ledger: error: {outcome.name}: {outcome.error}"
-                    if outcome.status == "failed"
-                    else outcome_line(outcome)
-                )
                 # While the bar is shown, rich moves what is written to stdout/stderr above it.
-                echo(line, err=outcome.status == "failed")
+                if outcome.status == "failed":
+                    error(f"{outcome.name}: {outcome.error}")
+                else:
+                    echo(outcome_line(outcome))
                 if progress is not None:
                     progress.update(task, completed=index + 1)
         except KeyboardInterrupt:
@@ -78,7 +76,8 @@ def run_ingest(ledger: Ledger, files: list[Path]) -> Counter[str]:
                 "(what was recorded stays in the ledger; the rest was not ingested)"
             )
             raise typer.Exit(130) from None
-    note(summary(counts))
+    if len(files) > 1:  # for one file its line is the summary
+        note(summary(counts))
     return counts
 
 

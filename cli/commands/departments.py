@@ -8,7 +8,7 @@ import typer
 
 from ..context import open_ledger
 from ..options import FormatOption, NoHeadersOption
-from ..output import Format, echo, emit
+from ..output import Format, echo, emit, note
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -37,6 +37,8 @@ def departments(
         numeric=["id", "snapshots"],
         headers=not no_headers,
     )
+    if not infos:
+        note("the ledger has no departments yet")
 
 
 @alias_app.command("add")

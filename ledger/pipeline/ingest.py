@@ -200,16 +200,25 @@ def _unchanged(session: Session, publication: PublicationRow, name: str) -> Inge
     assert publication.id is not None
     rows = store.current_snapshots(session, publication_id=publication.id)
     if not rows:
-        # The same bytes failed before: that is still a failure, with its reason (a run over a folder with a bad
-        # file must not look clean the second time). A parser upgrade is tried with ``ledger reparse``.
-        reason = events.last_failure(session, publication.id) or "it did not parse"
-        return IngestOutcome(
-            name=name,
-            status="failed",
-            sha256=publication.sha256,
-            error=f"{reason} (stored before as publication {publication.id}, not parsed again; "
-            f"`ledger reparse -p {publication.id}` retries with the current parsers)",
-        )
+        subject = f"publication/{publication.id}"
+        failure = events.last_about(session, events.PARSE_FAILED, subject)
+        twin = events.last_about(session, events.DUPLICATE_CONTENT, subject)
+        if failure is not None or twin is None:
+            # The same bytes failed before: that is still a failure, with its reason (a run over a folder with a
+            # bad file must not look clean the second time). A parser upgrade is tried with ``ledger reparse``.
+            reason = (failure or {}).get("reason") or "it did not parse"
+            return IngestOutcome(
+                name=name,
+                status="failed",
+                sha256=publication.sha256,
+                error=f"{reason} (stored before as publication {publication.id}, not parsed again; "
+                f"`ledger reparse -p {publication.id}` retries with the current parsers)",
+            )
+        # Bytes whose content duplicates a recorded snapshot: unchanged, pointing at that snapshot.
+        twin_row = session.get(SnapshotRow, twin.get("snapshot_id"))
+        rows = [twin_row] if twin_row is not None else []
+        if not rows:
+            return IngestOutcome(name=name, status="unchanged", sha256=publication.sha256)
     row = rows[-1]
     return IngestOutcome(
         name=name,

@@ -62,17 +62,14 @@ def check_type(session: Session, event_type: str) -> None:
         raise LedgerError(f"no event type {event_type!r}; the types are: {', '.join(types)}")
 
 
-def last_failure(session: Session, publication_id: int) -> str | None:
-    """Why the publication did not parse, as its latest parse-failed event says (None if none)."""
+def last_about(session: Session, event_type: str, subject: str) -> dict[str, Any] | None:
+    """The payload of the newest event of ``event_type`` about ``subject`` (``publication/7``), or None."""
     row = session.exec(
         select(EventRow)
-        .where(EventRow.type == PARSE_FAILED, EventRow.subject == f"publication/{publication_id}")
+        .where(EventRow.type == event_type, EventRow.subject == subject)
         .order_by(col(EventRow.seq).desc())
     ).first()
-    if row is None:
-        return None
-    reason = json.loads(row.payload).get("reason")
-    return str(reason) if reason else None
+    return None if row is None else dict(json.loads(row.payload))
 
 
 @dataclass(frozen=True)

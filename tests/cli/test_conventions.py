@@ -165,13 +165,13 @@ def test_a_failed_ingest_fails_again_with_its_reason(tmp_path: Path, layout: Non
     assert ledger(db, "ingest", str(bad)) == (
         1,
         "",
-        f"ledger: error: broken.txt: {reason}\nledger: 1 failed\n",
+        f"ledger: error: broken.txt: {reason}\n",
     )
     assert ledger(db, "ingest", str(bad)) == (
         1,
         "",
         f"ledger: error: broken.txt: {reason} (stored before as publication 1, not parsed again; "
-        "`ledger reparse -p 1` retries with the current parsers)\nledger: 1 failed\n",
+        "`ledger reparse -p 1` retries with the current parsers)\n",
     )
 
 

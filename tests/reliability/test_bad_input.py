@@ -114,8 +114,9 @@ def test_a_batch_with_bad_files_ingests_the_good_ones_in_a_real_process(tmp_path
     done = subprocess.run(ledger_command(url, [folder]), capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    errors = done.stderr.splitlines()
+    *errors, summary = done.stderr.splitlines()
     assert sorted(line.split(":")[2].strip() for line in errors) == sorted(bad.name for bad in small)
+    assert summary == f"ledger: {len(seed_bytes())} recorded, {len(small)} failed"
     recorded = [line for line in done.stdout.splitlines() if line.startswith("recorded")]
     assert sorted(line.split()[1] for line in recorded) == sorted(seed_bytes())
     assert ledger_problems(url) == []
@@ -143,13 +144,18 @@ def test_a_bad_database_is_a_one_line_error(tmp_path: Path, db: str, reason: str
     assert result.stderr.startswith(f"ledger: error: {reason}"), result.stderr
 
 
-def test_a_refused_file_ingested_again_is_unchanged_and_says_it_has_no_snapshot(
+def test_a_refused_file_ingested_again_is_refused_again_with_its_reason(
     seeded_url: str, tmp_path: Path
 ) -> None:
+    """The same bytes, once refused, are not parsed again and not stored again, but the run still fails with the
+    reason (issue #18: a folder with a bad file must not look clean on the second run)."""
     path = tmp_path / "again.txt"
     path.write_bytes("这是一份与预算无关的文件。\n".encode())
-    assert _ingest(seeded_url, path)[0] == 1
+    code, out, first = _ingest(seeded_url, path)
+    assert (code, out) == (1, "")
     before = read_facts(seeded_url)
     code, out, err = _ingest(seeded_url, path)
-    assert (code, out, err) == (0, "unchanged         again.txt -> no snapshot (it did not parse)\n", "")
+    assert (code, out) == (1, "")
+    assert err.startswith(first.rstrip("\n") + " (stored before as publication "), err
+    assert err.endswith(" retries with the current parsers)\n") and len(err.splitlines()) == 1
     assert read_facts(seeded_url) == before
