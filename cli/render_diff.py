@@ -257,12 +257,33 @@ def _detections_table(result: DiffResult) -> Table:
     return table
 
 
+def _programs_table(result: DiffResult) -> Table:
+    table = Table(
+        title=f"programs 资金项目 — {len(result.programs)}",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("program", overflow="fold", ratio=2)
+    table.add_column("allocations", overflow="fold", ratio=2)
+    table.add_column("summary", overflow="fold", ratio=3)
+    for chain in result.programs:
+        table.add_row(
+            Text(printable(chain.program)),
+            Text(printable("\n".join(f"{a.fund_year} {a.notice} {a.status}" for a in chain.allocations))),
+            Text(printable(chain.summary)),
+        )
+    return table
+
+
 def render_diff(
     result: DiffResult, *, width: int = FULL_WIDTH, full: bool | None = None, detections: bool = True
 ) -> RenderableType:
     """The report as a rich renderable laid out for ``width`` cells: a totals table, one table per entity kind (in
-    snapshot order), notes, and (``detections``) the detectors' findings. ``full`` (default: ``width`` ≥
-    :data:`FULL_WIDTH`) shows every column."""
+    snapshot order), notes, the program chains, and (``detections``) the detectors' findings. ``full`` (default:
+    ``width`` ≥ :data:`FULL_WIDTH`) shows every column."""
     every = width >= FULL_WIDTH if full is None else full
     parts: list[RenderableType] = [_heading(result), _totals_table(result)]
     parts += [Text(f"note: {printable(note)}", style="bold yellow") for note in result.notes]
@@ -272,6 +293,8 @@ def render_diff(
             parts.append(_entity_table(kind, changes, width, every))
     if not result.changes:
         parts.append(Text("no changes", style="dim"))
+    if result.programs:
+        parts.append(_programs_table(result))
     if detections and result.detections:
         parts.append(_detections_table(result))
     return Group(*parts)

@@ -15,6 +15,8 @@ from ..options import NoHeadersOption
 from ..output import Format, echo, emit, error
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from ledger.query.history import Timeline, Version
 
 
@@ -118,6 +120,7 @@ def _signed(text: str | None) -> str:
 
 
 def _print_timelines(timelines: list[Timeline], output: Format, headers: bool) -> None:
+    from ledger.query.history import program_histories
     from ledger.report.workbook import change_summary, timeline_records
 
     if output in (Format.json, Format.jsonl):
@@ -144,23 +147,40 @@ def _print_timelines(timelines: list[Timeline], output: Format, headers: bool) -
             headers=headers,
         )
         return
+    from ..output import show
+
+    tables = []
     for timeline in timelines:
         body = [
             [s.ref, s.value if s.present else "(absent)", "\n".join(change_summary(c) for c in s.changes)]
             for s in timeline.steps
         ]
-        _table(f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body)
+        tables.append(
+            _table(
+                f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body
+            )
+        )
+    for program in program_histories(timelines):
+        body = [[str(a.fund_year), a.notice, ", ".join(a.versions)] for a in program.allocations]
+        tables.append(
+            _table(
+                f"program 资金项目 {program.program}: {program.chain}",
+                ["fund year", "allocation", "in versions"],
+                body,
+            )
+        )
+    show(*tables)  # one page for all of them
 
 
-def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> None:
-    from ..output import cell, show, table
+def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> Table:
+    from ..output import cell, table
 
     # The third column (what changed at this step) in yellow where there is something.
     styled = [
         [Text(cell(c).plain, style="yellow" if i == 2 and c else "") for i, c in enumerate(row)]
         for row in rows
     ]
-    show(table(title, header, styled))
+    return table(title, header, styled)
 
 
 def rebuild(ctx: typer.Context) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -189,15 +190,17 @@ def csv_targets(sheets: Mapping[str, Any], path: Path) -> list[Path]:
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number written as text (``-2.5``, ``+3``): a spreadsheet reads it as a number, not a formula; left as it is.
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
 
 
 def csv_cell(value: Any) -> str:
     """One CSV cell: numbers as their exact digits (a negative number stays a number), texts that a spreadsheet
     would read as a formula prefixed with ``'`` (every CSV the ledger writes, to a file or standard output)."""
     text = _csv_text(value)
-    if not isinstance(value, Decimal | int) and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    if isinstance(value, Decimal | int) or _NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_text(value: Any) -> str:

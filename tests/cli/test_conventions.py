@@ -78,6 +78,8 @@ def two(built: Path, tmp_path: Path, layout: None) -> Path:
         ["notify", "list"],
         ["rebuild"],
         ["reparse"],
+        ["compare", "--year", "2024", "--project", "x"],
+        ["results", "1"],
     ],
 )
 def test_read_commands_never_create_a_ledger(tmp_path: Path, args: list[str]) -> None:
