@@ -25,7 +25,7 @@ from ledger.report.terminal import grouped, printable
 __all__ = ["FULL_WIDTH", "render_diff", "unit_of"]
 
 #: At least this many cells: every column; fewer: the compact layout.
-FULL_WIDTH = 120
+FULL_WIDTH = 160
 #: Cells between two columns: a cell's right padding, the (blank) divider, the next cell's left padding.
 _GAP = 3
 

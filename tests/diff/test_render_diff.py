@@ -27,7 +27,7 @@ def result() -> DiffResult:
 
 def rendered(value: DiffResult, width: int = 160) -> str:
     console = Console(record=True, width=width, color_system=None, force_terminal=False)
-    console.print(render_diff(value))
+    console.print(render_diff(value, width=width))
     return console.export_text()
 
 
