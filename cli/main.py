@@ -39,13 +39,24 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 
 class LedgerGroup(TyperGroup):
+    """The root command: global options may follow the subcommand (they are moved to the front), and it keeps the
+    arguments it was given (``ctx.meta["ledger.argv"]``), so an error that names what would work can print the
+    user's own command with only the ambiguous reference replaced (:mod:`cli.context`)."""
+
+    # ``Any``: the context class is typer's vendored click's, which typer does not export under a public name.
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args))
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        given = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["ledger.argv"] = given
+        return ctx
+
 
 app = typer.Typer(
-    name="ledger",
     cls=LedgerGroup,
+    name="ledger",
     help="Change-tracking ledger for Chinese public budgets and performance targets (部门预算, 预算绩效目标).\n\n"
     "--db, --color and --no-pager may also follow the command (ledger snapshots --db other.db).",
     no_args_is_help=True,

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -216,3 +218,11 @@ def note(message: str) -> None:
 def error(message: str) -> None:
     """One line on stderr: ``ledger: error: …``."""
     echo(f"ledger: error: {' '.join(message.split())}", err=True)
+
+
+_SHELL_SPECIAL = re.compile(r"""[\s'"\\$`!*?&|;<>(){}\[\]#~]""")
+
+
+def command_line(words: list[str]) -> str:
+    """A command as a user types it: words quoted only where the shell needs it (Chinese names stay readable)."""
+    return " ".join(shlex.quote(word) if not word or _SHELL_SPECIAL.search(word) else word for word in words)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .output import echo, error, note
+from .output import command_line, echo, error, note
 
 if TYPE_CHECKING:
     from ledger.pipeline.ingest import IngestOutcome
@@ -67,6 +67,7 @@ def run_ingest(ledger: Ledger, files: list[Path]) -> Counter[str]:
                     error(f"{outcome.name}: {outcome.error}")
                 else:
                     echo(outcome_line(outcome))
+                    department_notes(outcome)
                 if progress is not None:
                     progress.update(task, completed=index + 1)
         except KeyboardInterrupt:
@@ -90,3 +91,16 @@ def _announced(outcomes: Any, files: list[Path], progress: Any, task: Any) -> An
             yield next(outcomes)
         except StopIteration:
             return
+
+
+def department_notes(outcome: IngestOutcome) -> None:
+    """Say how a department spelled another way was recognised, and what a probably-same name would need."""
+    published, department = outcome.published_as, (outcome.ref or "").split("@")[0]
+    if outcome.department_match in ("key", "region"):
+        how = "the same official name" if outcome.department_match == "key" else "the same name, region added"
+        note(f"{published!r} is {department} ({how}); recorded as an alias")
+    for other in outcome.probably:
+        note(
+            f"{published!r} is a new department, probably the same as {other!r}; if so, say: "
+            f"{command_line(['ledger', 'alias', 'add', str(published), other])}"
+        )

@@ -139,7 +139,7 @@ def show(
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         row = store.resolve_ref(session, ref)
-        snapshot = store.load_snapshot(row)
+        snapshot = store.load_named(session, row)
         title = f"{store.describe(session, row)}  #{row.id}  {row.content_hash[:12]}"
     if output is Format.json:
         print_json(snapshot)

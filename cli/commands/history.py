@@ -38,6 +38,13 @@ def history(
             "the publication date. A date means the end of that day in UTC; or an ISO 8601 time with a zone.",
         ),
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only versions of this document kind and those sharing a part with it (budget-tables …).",
+        ),
+    ] = None,
     output: Annotated[
         Format | None, typer.Option("--format", "-f", help="Output format [default: table].")
     ] = None,
@@ -57,7 +64,7 @@ def history(
     with open_ledger(ctx) as ledger, ledger.read() as session:
         moment = parse_as_of(as_of)
         if project is None and indicator is None and line is None:
-            versions = department_history(session, department, as_of=moment)
+            versions = department_history(session, department, as_of=moment, kind=kind)
             if to is not None:
                 write_sheets({"versions": version_records(versions)}, to, force=force)
             else:
@@ -92,10 +99,13 @@ def _print_versions(versions: list[Version], output: Format, headers: bool) -> N
     rows = [
         [
             v.ref,
+            v.source,
             local_time(v.recorded_at),
             v.content_hash[:12],
             "; ".join(
-                f"{d.scope} vs {d.base}: +{d.added} -{d.removed} ~{d.modified}"
+                f"{d.scope} vs {d.base}"
+                + (f" [{'+'.join(d.facets)}]" if d.facets else "")
+                + f": +{d.added} -{d.removed} ~{d.modified}"
                 + (f" renamed {d.renamed}" if d.renamed else "")
                 + (f" moved {d.moved}" if d.moved else "")
                 + (f", budget {_signed(d.budget_delta)} 万元" if d.budget_delta not in (None, "0") else "")
@@ -109,7 +119,7 @@ def _print_versions(versions: list[Version], output: Format, headers: bool) -> N
         "versions",
         version_records(versions),
         output,
-        columns=["version", "recorded", "hash", "changes"],
+        columns=["version", "file", "recorded", "hash", "changes"],
         rows=rows,
         headers=headers,
     )

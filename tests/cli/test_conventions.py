@@ -95,8 +95,15 @@ def test_read_commands_never_create_a_ledger(tmp_path: Path, args: list[str]) ->
 def test_ingest_and_alias_add_create_one(tmp_path: Path, layout: None) -> None:
     (tmp_path / "a.txt").write_bytes(publication("甲局", 2024))
     assert ledger(tmp_path / "a.db", "ingest", str(tmp_path / "a.txt"))[0] == 0
-    assert ledger(tmp_path / "b.db", "alias", "add", "甲", "甲局")[0] == 1  # no such department, but …
-    assert (tmp_path / "b.db").exists()  # … the command that records is allowed to create the ledger
+    assert ledger(tmp_path / "b.db", "alias", "add", "甲", "甲局") == (
+        0,
+        "甲 -> 甲局 (a new department, no snapshots yet)\n",
+        "",
+    )
+    assert (
+        ledger(tmp_path / "c.db", "alias", "remove", "甲")[0] == 1
+    )  # removing reads first: no ledger, no file
+    assert not (tmp_path / "c.db").exists()
 
 
 # --- 2. formula injection: one rule on stdout and in files --------------------------------------------------------
