@@ -65,16 +65,6 @@ def check_type(session: Session, event_type: str) -> None:
         raise LedgerError(f"no event type {event_type!r}; the types are: {', '.join(types)}")
 
 
-def last_about(session: Session, event_type: str, subject: str) -> dict[str, Any] | None:
-    """The payload of the newest event of ``event_type`` about ``subject`` (``publication/7``), or None."""
-    row = session.exec(
-        select(EventRow)
-        .where(EventRow.type == event_type, EventRow.subject == subject)
-        .order_by(col(EventRow.seq).desc())
-    ).first()
-    return None if row is None else dict(json.loads(row.payload))
-
-
 @dataclass(frozen=True)
 class Event:
     seq: int

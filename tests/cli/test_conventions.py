@@ -179,8 +179,7 @@ def test_a_failed_ingest_fails_again_with_its_reason(tmp_path: Path, layout: Non
     assert ledger(db, "ingest", str(bad)) == (
         1,
         "",
-        f"ledger: error: broken.txt: {reason} (stored before as publication 1, not parsed again; "
-        "`ledger reparse -p 1` retries with the current parsers)\n",
+        f"ledger: error: broken.txt: stored before as publication 1 and still does not parse: {reason}\n",
     )
 
 

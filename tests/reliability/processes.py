@@ -511,14 +511,15 @@ def concurrent_ingest(
 #: The last line of an ingest of several files: "ledger: 9 recorded, 1 unchanged, 2 failed".
 _SUMMARY = re.compile(r"ledger: \d+ [a-z-]+(, \d+ [a-z-]+)*")
 #: What an ingest says of a file whose same bytes were refused before (by this or another process).
-_REFUSED_BEFORE = "(stored before as publication"
+_REFUSED_BEFORE = ": stored before as publication "
 
 
 def _reported_once(
     finished: Sequence[tuple[int, str, str]], names: set[str], known: frozenset[str]
 ) -> list[str]:
     """Across all processes, each file is new (recorded, duplicate content, or refused) to exactly one of them and
-    ``unchanged`` to the others (to all of them if ``known``): what a user reads agrees with the ledger."""
+    ``unchanged`` to the others (to all of them if ``known``): what a user reads agrees with the ledger. A refused
+    file is refused again by the others, as stored before (never a silent ``unchanged``)."""
     news: Counter[str] = Counter()
     for _, out, err in finished:
         for line in out.splitlines():
