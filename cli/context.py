@@ -16,12 +16,16 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def open_ledger(ctx: typer.Context) -> Iterator[Ledger]:
-    """The ledger for this command (one per command), closed afterwards; errors become one line and exit 1."""
+def open_ledger(ctx: typer.Context, *, create: bool = False) -> Iterator[Ledger]:
+    """The ledger for this command (one per command), closed afterwards; errors become one line and exit 1.
+
+    Only commands that record something pass ``create=True`` (ingest, watch add, notify add, alias add, demo): a command that
+    reads never creates a ledger, so a mistyped ``--db`` is an error naming the path, not an empty ledger.
+    """
     with user_errors(ctx):
         from ledger.store import Ledger
 
-        ledger = Ledger((ctx.obj or {}).get("db"))
+        ledger = Ledger((ctx.obj or {}).get("db"), create=create)
         try:
             yield ledger
         finally:
@@ -46,6 +50,9 @@ def user_errors(ctx: typer.Context | None = None) -> Iterator[None]:
     except DBAPIError as exc:  # the driver's own errors: unreachable server, locked or non-database file …
         error(f"database error: {exc.orig}")
         raise typer.Exit(1) from None
+    except OverflowError as exc:  # a number too large for the database (an id of 20 digits)
+        error(f"a number is out of range: {exc}")
+        raise typer.Exit(2) from None
 
 
 def _say_which(exc: AmbiguousRefError, ctx: typer.Context | None) -> str:

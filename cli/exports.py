@@ -18,10 +18,13 @@ ToOption = Annotated[
     Path | None,
     typer.Option(
         "--to",
-        help="Write a file instead of printing: .xlsx (a sheet per kind, Chinese headers), .csv (a file per kind) "
-        "or .json.",
+        help="Write a file instead of printing: .xlsx (a sheet per kind, Chinese headers), .csv (a file per kind, "
+        "UTF-8 with a byte-order mark for Excel) or .json. An existing file is kept unless --force.",
     ),
 ]
+
+
+ForceOption = Annotated[bool, typer.Option("--force", help="With --to: replace a file that exists.")]
 
 
 def check_target(to: Path | None, output: object | None = None) -> None:
@@ -40,12 +43,18 @@ def check_target(to: Path | None, output: object | None = None) -> None:
         raise typer.Exit(2) from None
 
 
-def write_sheets(sheets: Mapping[str, Sequence[Record | Mapping[str, Any]]], to: Path) -> None:
-    """Write the sheets and say which files were written (``wrote PATH``, one line each)."""
+def write_sheets(
+    sheets: Mapping[str, Sequence[Record | Mapping[str, Any]]], to: Path, *, force: bool = False
+) -> None:
+    """Write the sheets and say which files were written (``wrote PATH``, one line each); an existing file is
+    refused unless ``force``."""
     from ledger.report.writers import write
 
     try:
-        written = write(sheets, to)
+        written = write(sheets, to, overwrite=force)
+    except FileExistsError as exc:
+        error(f"{exc.filename} exists: --force replaces it")
+        raise typer.Exit(1) from None
     except OSError as exc:
         error(f"cannot write {exc.filename or to}: {exc.strerror or exc}")
         raise typer.Exit(1) from None

@@ -46,3 +46,11 @@ class AmbiguousRefError(LedgerError):
 
 class IntegrityError(LedgerError):
     """The ledger failed verification: a hash does not match or the chain is broken."""
+
+
+class LedgerMissingError(LedgerError):
+    """A command that only reads was pointed at a ledger that does not exist (it is never created by reading)."""
+
+
+class SchemaError(LedgerError):
+    """The database's schema is one this version of the code cannot use (newer, or behind and read-only)."""

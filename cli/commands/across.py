@@ -61,7 +61,7 @@ def compare(
     with user_errors(), open_ledger(ctx) as ledger, ledger.read() as session:
         entries = compare_across(session, kind, name, year)
     if not entries:
-        typer.echo(f"no department has {name!r} in {year}", err=True)
+        error(f"no department has {name!r} in {year}")
         raise typer.Exit(1)
     _print(entries, output or CompareFormat.table, f"{name} — {year}")
 
@@ -79,10 +79,12 @@ def _print(entries: list[DepartmentEntry], output: CompareFormat, title: str) ->
         return
     rows = [_cells(entry) for entry in entries]
     if output is CompareFormat.csv:
+        from ledger.report.writers import csv_cell
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(cell) for cell in row] for row in rows)  # formula-like texts neutralised
         typer.echo(buffer.getvalue(), nl=False)
     elif output is CompareFormat.md:
         lines = [

@@ -5,60 +5,42 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..context import open_ledger
-from ..output import Format, command_line, error, note, print_json, print_table
+from ..context import open_ledger, user_errors
+from ..options import MAX_INT, FormatOption, NoHeadersOption, finite
+from ..output import Format, echo, emit, error, note, print_json
 
 if TYPE_CHECKING:
-    from ledger.pipeline.ingest import IngestOutcome
     from ledger.store import Ledger
     from ledger.store.events import Event
-
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
 def ingest(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path], typer.Argument(help="Publication files (text, DOCX, XLSX, PDF, HTML).", exists=True)
+        list[Path],
+        typer.Argument(help="Publication files (text, DOCX, XLSX, PDF, HTML) or folders.", exists=True),
     ],
 ) -> None:
-    """Store publications and record a snapshot of each (same bytes twice: nothing new)."""
-    from ledger.pipeline.ingest import ingest_paths
+    """Store publications and record a snapshot of each (same bytes twice: nothing new).
 
-    with open_ledger(ctx) as ledger:
-        outcomes = ingest_paths(ledger, _expand(paths))
-    failed = 0
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            failed += 1
-            error(f"{outcome.name}: {outcome.error}")
-            continue
-        detail = (
-            f" ({outcome.warnings} warning{'s' if outcome.warnings > 1 else ''})" if outcome.warnings else ""
-        )
-        # A publication stored before without a snapshot (it failed to parse) has no ref to point at.
-        target = outcome.ref or "no snapshot (it did not parse)"
-        typer.echo(f"{outcome.status:<17} {outcome.name} -> {target}{detail}")
-        _department_notes(outcome)
-    if failed:
+    Every file is tried, one transaction each: a file that fails does not stop the others (and the same bytes fail
+    again, with their reason, on a later run). Each result is printed as it happens, then a summary line on
+    stderr; the exit status is 1 when any file failed, 130 when interrupted (what was recorded stays).
+    """
+    from ..progress import run_ingest
+
+    files = _expand(paths)
+    if not files:
+        error(f"nothing to ingest: no files in {', '.join(map(str, paths))}")
         raise typer.Exit(1)
-
-
-def _department_notes(outcome: IngestOutcome) -> None:
-    """Say how a department spelled another way was recognised, and what a probably-same name would need."""
-    published, department = outcome.published_as, (outcome.ref or "").split("@")[0]
-    if outcome.department_match in ("key", "region"):
-        how = "the same official name" if outcome.department_match == "key" else "the same name, region added"
-        note(f"{published!r} is {department} ({how}); recorded as an alias")
-    for other in outcome.probably:
-        note(
-            f"{published!r} is a new department, probably the same as {other!r}; if so, say: "
-            f"{command_line(['ledger', 'alias', 'add', str(published), other])}"
-        )
+    with open_ledger(ctx, create=True) as ledger:
+        counts = run_ingest(ledger, files)
+    if counts.get("failed"):
+        raise typer.Exit(1)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -75,23 +57,32 @@ def _expand(paths: list[Path]) -> list[Path]:
 def snapshots(
     ctx: typer.Context,
     department: Annotated[str | None, typer.Option(help="Department name, alias or part of one.")] = None,
-    year: Annotated[int | None, typer.Option(help="Fiscal year.")] = None,
+    year: Annotated[int | None, typer.Option(help="Fiscal year.", min=1900, max=2999)] = None,
     kind: Annotated[str | None, typer.Option(help="Document kind, e.g. department-targets.")] = None,
     limit: Annotated[
         int | None,
-        typer.Option(min=1, help="Show the first N (a large ledger's table takes seconds to lay out)."),
+        typer.Option(
+            min=1, max=MAX_INT, help="Show the first N (a large ledger's table takes seconds to lay out)."
+        ),
     ] = None,
     output: FormatOption = Format.table,
+    no_headers: NoHeadersOption = False,
 ) -> None:
-    """List snapshots (the newest parse of each publication)."""
+    """List snapshots (the newest parse of each publication). Times are shown in the local zone (TZ), and in
+    JSON as ISO 8601 UTC."""
     from ledger import store
+    from ledger.report.terminal import local_time
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
+        if department and not store.departments_matching(session, department):
+            error(f"no department matches {department!r}")
+            raise typer.Exit(1)
         found = store.list_snapshots(session, department=department, year=year, kind=kind)
         rows = found[:limit]
         records = [
             {
                 "id": row.id,
+                "ref": store.describe(session, row),
                 "department": store.department_name(session, row.department_id),
                 "fiscal_year": row.fiscal_year,
                 "document_kind": row.document_kind,
@@ -102,20 +93,12 @@ def snapshots(
             }
             for row in rows
         ]
-    if output is Format.json:
-        print_json(records)
-    else:
-        _print_snapshot_table(records)
-    if len(rows) < len(found):
-        # After the listing, where a reader of the terminal looks last.
-        note(f"showing {len(rows):,} of {len(found):,} snapshots (--limit {limit})")
-
-
-def _print_snapshot_table(records: list[dict[str, Any]]) -> None:
-    print_table(
-        None,
-        ["id", "department", "year", "kind", "rev", "hash", "recorded"],
-        [
+    emit(
+        "snapshots",
+        records,
+        output,
+        columns=["id", "department", "year", "kind", "rev", "hash", "recorded"],
+        rows=[
             [
                 r["id"],
                 r["department"],
@@ -123,11 +106,23 @@ def _print_snapshot_table(records: list[dict[str, Any]]) -> None:
                 r["document_kind"],
                 r["revision"],
                 str(r["content_hash"])[:12],
-                str(r["recorded_at"])[:19],
+                local_time(str(r["recorded_at"])),
             ]
             for r in records
         ],
+        numeric=["id", "rev"],
+        headers=not no_headers,
     )
+    if not found:
+        filters = _filters(department=department, year=year, kind=kind)
+        note(f"no snapshots match {filters}" if filters else "the ledger has no snapshots yet")
+    if len(rows) < len(found):
+        # After the listing, where a reader of the terminal looks last.
+        note(f"showing {len(rows):,} of {len(found):,} snapshots (--limit {limit})")
+
+
+def _filters(**given: object) -> str:
+    return " ".join(f"--{name} {value}" for name, value in given.items() if value)
 
 
 def show(
@@ -136,8 +131,9 @@ def show(
         str, typer.Argument(help="Snapshot id, hash prefix (8+ hex) or DEPARTMENT@YEAR[rN][/KIND].")
     ],
     output: FormatOption = Format.table,
+    no_headers: NoHeadersOption = False,
 ) -> None:
-    """Print one snapshot: as the canonical JSON contract (--format json) or as a summary."""
+    """Print one snapshot: as the canonical JSON contract (-f json) or as a summary (table, jsonl, csv, md)."""
     from ledger import store
     from ledger.query.summary import summarise
 
@@ -148,58 +144,99 @@ def show(
     if output is Format.json:
         print_json(snapshot)
         return
-    print_table(title, ["field", "value"], summarise(snapshot))
+    summary = summarise(snapshot)
+    emit(
+        "summary",
+        [{"item": field, "value": value} for field, value in summary],
+        output,
+        columns=["field", "value"],
+        rows=summary,
+        title=title,
+        headers=not no_headers,
+    )
 
 
 def log(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="Show the last N events.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_INT, help="Show the last N events.")] = 50,
     event_type: Annotated[str | None, typer.Option("--type", help="Only events of this type.")] = None,
     follow: Annotated[
         bool, typer.Option("--follow", help="Keep printing events as they are recorded (Ctrl-C stops).")
     ] = False,
-    interval: Annotated[float, typer.Option(help="With --follow: seconds between polls.")] = 1.0,
+    interval: Annotated[
+        float,
+        typer.Option(min=0.05, max=3600, callback=finite, help="With --follow: seconds between polls."),
+    ] = 1.0,
     output: FormatOption = Format.table,
+    no_headers: NoHeadersOption = False,
 ) -> None:
-    """Show the event log (newest last); --follow streams new events, one line each (JSON Lines with -f json)."""
+    """Show the event log (newest last), each event with what it is about (DEPARTMENT@YEAR rN/KIND).
+
+    Times are shown in the local zone (TZ); JSON keeps the stored ISO 8601 UTC time. --follow streams new events,
+    one line each (JSON Lines with -f json or jsonl).
+    """
+    from ledger.query.event_labels import event_labels
     from ledger.store import events
 
     with open_ledger(ctx) as ledger:
-        with ledger.read() as session:
+        with ledger.read() as session, user_errors():
+            if event_type is not None:
+                events.check_type(session, event_type)
             rows = events.last_events(session, limit, event_type=event_type)
+            labels = event_labels(session, rows)
             newest = events.head(session)
         if follow:
-            _follow_log(ledger, rows, newest.seq if newest else 0, event_type, interval, output)
+            _follow_log(ledger, rows, labels, newest.seq if newest else 0, event_type, interval, output)
             return
-    if output is Format.json:
-        print_json([e.__dict__ for e in rows])
-        return
-    print_table(
-        None,
-        ["seq", "time", "type", "subject", "hash"],
-        [[e.seq, e.created_at[:19], e.type, e.subject, e.hash[:12]] for e in rows],
+    _print_events(rows, labels, output, headers=not no_headers)
+    if not rows:
+        note(f"no {event_type} events in the ledger" if event_type else "the ledger has no events yet")
+
+
+def _print_events(rows: list[Event], labels: dict[int, str], output: Format, *, headers: bool) -> None:
+    from ledger.report.terminal import local_time
+
+    emit(
+        "events",
+        [{**e.__dict__, "label": labels.get(e.seq)} for e in rows],
+        output,
+        columns=["seq", "time", "type", "about", "hash"],
+        rows=[[e.seq, local_time(e.created_at), e.type, labels.get(e.seq), e.hash[:12]] for e in rows],
+        numeric=["seq"],
+        headers=headers,
     )
 
 
 def _follow_log(
-    ledger: Ledger, backlog: list[Event], after: int, event_type: str | None, interval: float, output: Format
+    ledger: Ledger,
+    backlog: list[Event],
+    labels: dict[int, str],
+    after: int,
+    event_type: str | None,
+    interval: float,
+    output: Format,
 ) -> None:
     """One line per event, flushed as it comes (a table cannot stream)."""
+    from ledger.query.event_labels import event_labels
     from ledger.query.follow import follow
+    from ledger.report.terminal import local_time
 
-    def emit(event: Event) -> None:
-        if output is Format.json:
-            line = json.dumps(event.__dict__, ensure_ascii=False)
+    def emit_line(event: Event, label: str) -> None:
+        if output in (Format.json, Format.jsonl):
+            sys.stdout.write(json.dumps({**event.__dict__, "label": label}, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
         else:
-            line = f"{event.seq:>6}  {event.created_at[:19]}  {event.type:<20}  {event.subject}  {event.hash[:12]}"
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+            echo(
+                f"{event.seq:>6}  {local_time(event.created_at)}  {event.type:<20}  {label}  {event.hash[:12]}"
+            )
 
     for event in backlog:
-        emit(event)
+        emit_line(event, labels.get(event.seq, event.subject))
     try:
         for event in follow(ledger, after_seq=after, poll_interval_s=interval, event_type=event_type):
-            emit(event)
+            with ledger.read() as session:
+                label = event_labels(session, [event]).get(event.seq, event.subject)
+            emit_line(event, label)
     except KeyboardInterrupt:
         pass
 
@@ -218,18 +255,20 @@ def verify(
     ] = False,
 ) -> None:
     """Recompute every hash (events, snapshots, publications) and re-derive the query tables; name the first row
-    that does not match."""
+    that does not match.
+
+    Works on a ledger opened read-only (a file this user may not write): the re-derivation runs in a scratch copy."""
     from ledger.errors import IntegrityError
     from ledger.pipeline.derived_check import check_derived
     from ledger.store.verify import Digest, verify_or_raise
 
+    try:
+        expected = Digest.parse(digest) if digest else None
+    except ValueError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from None
     with open_ledger(ctx) as ledger:
         with ledger.read() as session:
-            try:
-                expected = Digest.parse(digest) if digest else None
-            except ValueError as exc:
-                error(str(exc))
-                raise typer.Exit(2) from None
             report = verify_or_raise(session, expected=expected)
         derived = None if skip_derived else check_derived(ledger)
         if derived is not None and not derived.ok:
@@ -315,7 +354,9 @@ def reparse(
     ctx: typer.Context,
     publication: Annotated[
         list[int] | None,
-        typer.Option("--publication", "-p", help="Only these publication ids (default: all)."),
+        typer.Option(
+            "--publication", "-p", min=1, max=MAX_INT, help="Only these publication ids (default: all)."
+        ),
     ] = None,
 ) -> None:
     """Re-derive snapshots of stored publications with the current parsers (a parser upgrade, not a revision)."""
@@ -328,7 +369,9 @@ def reparse(
             error(f"{outcome.name}: {outcome.error}")
             continue
         changed = " (content changed)" if outcome.content_changed else ""
-        typer.echo(f"{outcome.status:<9} publication {outcome.publication_id} {outcome.name}{changed}")
+        echo(f"{outcome.status:<9} publication {outcome.publication_id} {outcome.name}{changed}")
+    if not outcomes:
+        note("the ledger has no publications to reparse")
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
@@ -356,24 +399,31 @@ def redact(
 
 def demo(ctx: typer.Context) -> None:
     """Ingest the bundled sample publications and print one revision diff and one year-over-year diff."""
+    from rich.console import RenderableType
+    from rich.rule import Rule
+    from rich.text import Text
+
     from ledger.demo import run_demo
 
-    from ..output import console
+    from ..output import console, is_terminal, show
     from ..render_diff import render_diff
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=True) as ledger:
         result = run_demo(ledger)
         where = ledger.url
     for outcome in result.outcomes:
-        typer.echo(f"{outcome.status:<17} {outcome.name} -> {outcome.ref or outcome.error}")
-    out = console()
+        echo(f"{outcome.status:<17} {outcome.name} -> {outcome.ref or outcome.error}")
+    parts: list[RenderableType] = []
     for title, comparison in (
         ("Revision: the second publication of Haigang 2024", result.revision),
         ("Year over year: Laoting 2023 → 2024", result.year_over_year),
     ):
-        out.rule(title)
-        out.print(f"{comparison.old_ref}  →  {comparison.new_ref}", style="dim", soft_wrap=True)
-        out.print(render_diff(comparison.result))
+        parts += [
+            Rule(title) if is_terminal() else Text(f"── {title} ──"),
+            Text(f"{comparison.old_ref}  →  {comparison.new_ref}", style="dim"),
+            render_diff(comparison.result, width=console().width),
+        ]
+    show(*parts)
     typer.echo(
         f"\nledger: {where}  (try: ledger history 海港区 --project 专网维护费, ledger findings 乐亭县@2024)"
     )

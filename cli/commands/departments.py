@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from ..context import open_ledger
-from ..output import Format, command_line, print_json, print_table
+from ..options import FormatOption, NoHeadersOption
+from ..output import Format, command_line, echo, emit, note
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -16,24 +17,28 @@ alias_app = typer.Typer(
 
 def departments(
     ctx: typer.Context,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: FormatOption = Format.table,
+    no_headers: NoHeadersOption = False,
 ) -> None:
     """List departments with their aliases, snapshot counts and years."""
     from ledger.store.departments import list_departments
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         infos = list_departments(session)
-    if output is Format.json:
-        print_json([info.__dict__ for info in infos])
-        return
-    print_table(
-        None,
-        ["id", "department", "code", "aliases", "snapshots", "years"],
-        [
+    emit(
+        "departments",
+        [info.__dict__ for info in infos],
+        output,
+        columns=["id", "department", "code", "aliases", "snapshots", "years"],
+        rows=[
             [i.id, i.name, i.code, _aliases(i.aliases, i.merged), i.snapshots, ", ".join(map(str, i.years))]
             for i in infos
         ],
+        numeric=["id", "snapshots"],
+        headers=not no_headers,
     )
+    if not infos:
+        note("the ledger has no departments yet")
 
 
 def _aliases(aliases: list[str], merged: list[str]) -> str:
@@ -54,18 +59,18 @@ def alias_add(
     """
     from ledger.pipeline.regroup import add_alias
 
-    with open_ledger(ctx) as ledger, ledger.write() as session:
+    with open_ledger(ctx, create=True) as ledger, ledger.write() as session:
         outcome = add_alias(session, alias, canonical)
     if outcome.effect == "merged":
-        typer.echo(
+        echo(
             f"merged {outcome.alias} ({outcome.snapshots} snapshot{'' if outcome.snapshots == 1 else 's'})"
             f" into {outcome.department}; undo with: {command_line(['ledger', 'alias', 'remove', outcome.alias])}"
         )
     elif outcome.effect == "already":
-        typer.echo(f"{alias} is already {outcome.department}")
+        echo(f"{alias} is already {outcome.department}")
     else:
         created = " (a new department, no snapshots yet)" if outcome.effect == "created" else ""
-        typer.echo(f"{alias} -> {outcome.department}{created}")
+        echo(f"{alias} -> {outcome.department}{created}")
 
 
 @alias_app.command("remove")
@@ -79,12 +84,12 @@ def alias_remove(
     with open_ledger(ctx) as ledger, ledger.write() as session:
         outcome = remove_alias(session, name)
     if outcome.effect == "split":
-        typer.echo(
+        echo(
             f"split {outcome.name} ({outcome.snapshots} snapshot{'' if outcome.snapshots == 1 else 's'})"
             f" off {outcome.department}"
         )
     else:
-        typer.echo(f"{outcome.name} is no longer an alias of {outcome.department}")
+        echo(f"{outcome.name} is no longer an alias of {outcome.department}")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..context import open_ledger, user_errors
-from ..exports import ToOption, check_target, write_sheets
-from ..output import console, error
+from ..exports import ForceOption, ToOption, check_target, write_sheets
+from ..output import echo, error
 
 if TYPE_CHECKING:
     from ledger.diff import DiffResult
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class DiffFormat(StrEnum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
     md = "md"
 
@@ -58,15 +59,38 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when there are changes (like git diff --exit-code).")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print nothing; exit 1 when there are changes (implies --exit-code)."
+        ),
+    ] = False,
+    stat: Annotated[
+        bool, typer.Option("--stat", help="Only the counts per entity kind and change kind, and the totals.")
+    ] = False,
+    name_only: Annotated[
+        bool, typer.Option("--name-only", help="Only the names of what changed, one per line.")
+    ] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Every column, labels in full, whatever the terminal's width.")
+    ] = False,
+    no_headers: Annotated[bool, typer.Option("--no-headers", help="With -f csv: no header row.")] = False,
     to: ToOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Show what changed: budgets, projects, indicators and targets, with how each entity was matched.
+
+    Money is in 万元 (as the budget tables print it), indicators in their own unit. On a terminal the report fits
+    its width (numbers whole, labels wrapped; --wide for every column); piped, each row is one line.
 
     With --to, write the comparison to a workbook instead: 汇总 (totals), 变更 (change records), 检测 (detections).
     """
     from ledger.query import comparisons as compare
 
     check_target(to, output)
+    if sum((stat, name_only, output is not None)) > 1:
+        error("give one of --stat, --name-only and --format")
+        raise typer.Exit(2)
     threshold = _percent(min_pct)
     with open_ledger(ctx) as ledger, ledger.read() as session:
         if revisions:
@@ -84,10 +108,23 @@ def diff(
         from ledger.report.workbook import diff_sheets
 
         named = [(c.old_ref, c.new_ref, r) for c, r in zip(comparisons, results, strict=True)]
-        write_sheets(diff_sheets(named), to)
+        write_sheets(diff_sheets(named), to, force=force)
+    elif quiet:
+        pass
+    elif stat:
+        _print_stat(comparisons, results)
+    elif name_only:
+        _print_names(results)
     else:
-        _print(comparisons, results, output or DiffFormat.table, as_list=revisions or len(comparisons) > 1)
-    if exit_code and any(r.changes for r in results):
+        _print(
+            comparisons,
+            results,
+            output or DiffFormat.table,
+            as_list=revisions or len(comparisons) > 1,
+            wide=wide,
+            headers=not no_headers,
+        )
+    if (exit_code or quiet) and any(r.changes for r in results):
         raise typer.Exit(1)
 
 
@@ -102,10 +139,13 @@ def _percent(text: str | None) -> Decimal | None:
     if text is None:
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
-        error(f"--min-pct takes a number, not {text!r}")
-        raise typer.Exit(2) from None
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        error(f"--min-pct takes a number of percent (0 or more), not {text!r}")
+        raise typer.Exit(2)
+    return value
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -125,7 +165,13 @@ def _filtered(
 
 
 def _print(
-    comparisons: list[Comparison], results: list[DiffResult], output: DiffFormat, *, as_list: bool
+    comparisons: list[Comparison],
+    results: list[DiffResult],
+    output: DiffFormat,
+    *,
+    as_list: bool,
+    wide: bool,
+    headers: bool,
 ) -> None:
     """One result prints as one JSON object; --revisions always prints a list, however many steps there are."""
     from ledger.report.diff_formats import to_csv, to_json, to_markdown
@@ -134,18 +180,53 @@ def _print(
         body = ",\n".join(to_json(r) for r in results)
         typer.echo(f"[\n{body}\n]" if as_list else body)
         return
+    if output is DiffFormat.jsonl:
+        for result in results:
+            typer.echo(to_json(result, indent=None), nl=False)
+        return
     if output is DiffFormat.csv:
-        typer.echo("".join(to_csv(r) for r in results), nl=False)
+        typer.echo(
+            "".join(
+                to_csv(r, old=c.old_ref, new=c.new_ref, headers=headers and i == 0)
+                for i, (c, r) in enumerate(zip(comparisons, results, strict=True))
+            ),
+            nl=False,
+        )
         return
     if output is DiffFormat.md:
         typer.echo("\n".join(to_markdown(r) for r in results), nl=False)
         return
+    from rich.console import RenderableType
+    from rich.text import Text
+
+    from ledger.report.terminal import printable
+
+    from ..output import console, show
     from ..render_diff import render_diff
 
-    out = console()
+    width = console(wide=wide).width
+    parts: list[RenderableType] = []
     for comparison, result in zip(comparisons, results, strict=True):
-        out.print(sides(comparison), style="dim", soft_wrap=True)
-        out.print(render_diff(result))
+        parts.append(Text(printable(sides(comparison)), style="dim"))
+        parts.append(render_diff(result, width=width, full=True if wide else None))
+    show(*parts, wide=wide)
+
+
+def _print_stat(comparisons: list[Comparison], results: list[DiffResult]) -> None:
+    """git diff --stat for budgets: per entity kind the count of each change kind, then the totals."""
+    from ledger.report.diff_formats import stat_lines
+
+    for comparison, result in zip(comparisons, results, strict=True):
+        echo(f"{comparison.old_ref}  →  {comparison.new_ref}")
+        for line in stat_lines(result):
+            echo(line)
+
+
+def _print_names(results: list[DiffResult]) -> None:
+    """One line per change: ENTITY<TAB>LABEL (like git diff --name-only, for scripts)."""
+    for result in results:
+        for change in result.changes:
+            echo(f"{change.entity}\t{' '.join(change.label.split())}")
 
 
 def sides(comparison: Comparison) -> str:

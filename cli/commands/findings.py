@@ -8,23 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from ..context import open_ledger
-from ..exports import ToOption, check_target, write_sheets
-from ..output import error, print_json, print_table
+from ..exports import ForceOption, ToOption, check_target, write_sheets
+from ..options import NoHeadersOption
+from ..output import Format, echo, error, print_json, print_jsonl, print_table
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from ledger.findings import Finding, FindingsComparison
     from ledger.report.writers import Record
-
-
-class FindingsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class Severity(StrEnum):
@@ -53,7 +47,7 @@ def findings(
         typer.Option("--compare", help="Compare two snapshots OLD NEW: new, resolved, persisting findings."),
     ] = None,
     output: Annotated[
-        FindingsFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+        Format | None, typer.Option("--format", "-f", help="Output format [default: table].")
     ] = None,
     fail_on: Annotated[
         Severity | None,
@@ -61,7 +55,9 @@ def findings(
             "--fail-on", help="Exit 1 when a (new) finding is this severe or worse (for scripts and CI)."
         ),
     ] = None,
+    no_headers: NoHeadersOption = False,
     to: ToOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Audit findings of snapshots (docs/architecture.md §7): totals, costs above budgets, stale years, truncated documents …
 
@@ -76,14 +72,16 @@ def findings(
         raise typer.Exit(2)
     pair = compare_refs if compare_refs is not None else ((since, ref) if since is not None and ref else None)
     if pair is not None:
-        raised = _compare(ctx, pair[0], pair[1], output or FindingsFormat.table, to)
+        raised = _compare(ctx, pair[0], pair[1], output or Format.table, to, force, not no_headers)
     else:
-        raised = _list(ctx, ref, output or FindingsFormat.table, to)
+        raised = _list(ctx, ref, output or Format.table, to, force, not no_headers)
     if fail_on is not None and any(_at_least(f.severity, fail_on) for f in raised):
         raise typer.Exit(1)
 
 
-def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat, to: Path | None) -> list[Finding]:
+def _list(
+    ctx: typer.Context, ref: str | None, output: Format, to: Path | None, force: bool, headers: bool
+) -> list[Finding]:
     from ledger import store
     from ledger.findings import find
 
@@ -91,18 +89,31 @@ def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat, to: Path 
         rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
         found = [(store.describe(session, row), find(store.load_snapshot(row))) for row in rows]
     if to is not None:
-        write_sheets({"findings": _listed_records(found)}, to)
-    elif output is FindingsFormat.json:
+        write_sheets({"findings": _listed_records(found)}, to, force=force)
+    elif output is Format.json:
         _print_json_list(found, single=ref is not None)
-    elif output is FindingsFormat.csv:
-        _print_csv_list(found)
+    elif output is Format.jsonl:
+        print_jsonl([{"snapshot": name, **f.model_dump()} for name, listed in found for f in listed])
+    elif output is Format.csv:
+        _print_csv_list(found, headers)
+    elif output is Format.md:
+        from ledger.report.tabular import markdown_table
+
+        listed_rows = [[name, *_cells(f)] for name, listed in found for f in listed]
+        sys.stdout.write(markdown_table(["snapshot", *_COLUMNS], listed_rows))
     else:
         _print_table_list(found, single=ref is not None)
     return [finding for _, listed in found for finding in listed]
 
 
 def _compare(
-    ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat, to: Path | None
+    ctx: typer.Context,
+    old_ref: str,
+    new_ref: str,
+    output: Format,
+    to: Path | None,
+    force: bool,
+    headers: bool,
 ) -> list[Finding]:
     from ledger import store
     from ledger.findings import compare, find
@@ -113,15 +124,24 @@ def _compare(
         old_name, new_name = store.describe(session, old_row), store.describe(session, new_row)
         result = compare(find(store.load_snapshot(old_row)), find(store.load_snapshot(new_row)))
     if to is not None:
-        write_sheets({"findings": findings_comparison_records(result)}, to)
-    elif output is FindingsFormat.json:
+        write_sheets({"findings": findings_comparison_records(result)}, to, force=force)
+    elif output is Format.jsonl:
+        print_jsonl(
+            [{"status": status, **f.model_dump()} for status, listed in _statuses(result) for f in listed]
+        )
+    elif output is Format.md:
+        from ledger.report.tabular import markdown_table
+
+        rows = [[status, *_cells(f)] for status, listed in _statuses(result) for f in listed]
+        sys.stdout.write(markdown_table(["status", *_COLUMNS], rows))
+    elif output is Format.json:
         from ledger.findings import FINDINGS_SCHEMA
 
         print_json({"schema": FINDINGS_SCHEMA, "from": old_name, "to": new_name, **result.model_dump()})
-    elif output is FindingsFormat.csv:
+    elif output is Format.csv:
         from ledger.report.writers import csv_text
 
-        sys.stdout.write(csv_text(findings_comparison_records(result), "findings"))
+        sys.stdout.write(csv_text(findings_comparison_records(result), "findings", headers=headers))
     else:
         title = (
             f"{old_name} → {new_name}: {len(result.new)} new, {len(result.resolved)} resolved, "
@@ -137,8 +157,8 @@ def _statuses(result: FindingsComparison) -> list[tuple[str, list[Finding]]]:
 
 
 def _cells(finding: Finding) -> list[str]:
-    # Messages quote the source, which may hold text like "[bookmark: …]" that rich would read as markup.
-    return [finding.severity, finding.rule, escape(finding.location), escape(finding.message)]
+    # Plain strings: the table prints them as text (never markup), so "[bookmark: …]" and "[/]" stay as they are.
+    return [finding.severity, finding.rule, finding.location, finding.message]
 
 
 def _counts(listed: list[Finding]) -> str:
@@ -157,15 +177,15 @@ def _print_table_list(found: list[tuple[str, list[Finding]]], *, single: bool) -
     if single:
         name, listed = found[0]
         if not listed:
-            typer.echo(f"{name}: no findings")
+            echo(f"{name}: no findings")
             return
         print_table(f"{name}: {_counts(listed)}", _COLUMNS, [_cells(f) for f in listed])
         return
-    rows = [[escape(name), *_cells(finding)] for name, listed in found for finding in listed]
+    rows = [[name, *_cells(finding)] for name, listed in found for finding in listed]
     total = [finding for _, listed in found for finding in listed]
     title = f"{len(found)} snapshots: {_counts(total)}"
     if not total:
-        typer.echo(title)
+        echo(title)
         return
     print_table(title, ["snapshot", *_COLUMNS], rows)
 
@@ -186,10 +206,10 @@ def _listed_records(found: list[tuple[str, list[Finding]]]) -> list[Record]:
     return [record for name, listed in found for record in findings_records(listed, snapshot=name)]
 
 
-def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
+def _print_csv_list(found: list[tuple[str, list[Finding]]], headers: bool) -> None:
     from ledger.report.writers import csv_text
 
-    sys.stdout.write(csv_text(_listed_records(found), "findings"))
+    sys.stdout.write(csv_text(_listed_records(found), "findings", headers=headers))
 
 
 def _at_least(severity: str, threshold: Severity) -> bool:
@@ -227,6 +247,7 @@ def export(
     with_findings: Annotated[
         bool, typer.Option("--findings/--no-findings", help="Add the audit findings as a sheet.")
     ] = True,
+    force: ForceOption = False,
 ) -> None:
     """Export a snapshot's projects, indicators, budget lines, goals, tasks, notices and warnings for spreadsheets,
     or with --all a department's whole audit trail."""
@@ -249,7 +270,7 @@ def export(
             error(f"no sheet {sheet!r}; the sheets are: {', '.join(sheets)}")
             raise typer.Exit(2)
         sheets = {sheet: sheets[sheet]}
-    write_sheets(sheets, to)
+    write_sheets(sheets, to, force=force)
 
 
 def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:

@@ -3,28 +3,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from ..context import open_ledger
-from ..exports import ToOption, check_target, write_sheets
-from ..output import console, print_json
+from ..exports import ForceOption, ToOption, check_target, write_sheets
+from ..options import NoHeadersOption
+from ..output import Format, echo, emit, error
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from ledger.query.history import Timeline, Version
-
-
-class HistoryFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def history(
@@ -38,7 +31,12 @@ def history(
         str | None, typer.Option("--line", help="A subject code (2080101) or a budget line's name.")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The ledger as it stood then (2024-05-01 or ISO).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The ledger as it stood at this moment of ITS clock: what had been recorded (ingested) by then, not "
+            "the publication date. A date means the end of that day in UTC; or an ISO 8601 time with a zone.",
+        ),
     ] = None,
     kind: Annotated[
         str | None,
@@ -48,9 +46,11 @@ def history(
         ),
     ] = None,
     output: Annotated[
-        HistoryFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
+        Format | None, typer.Option("--format", "-f", help="Output format [default: table].")
     ] = None,
+    no_headers: NoHeadersOption = False,
     to: ToOption = None,
+    force: ForceOption = False,
 ) -> None:
     """A department's versions with what changed at each, or the timeline of a line, project or indicator.
 
@@ -66,32 +66,41 @@ def history(
         if project is None and indicator is None and line is None:
             versions = department_history(session, department, as_of=moment, kind=kind)
             if to is not None:
-                write_sheets({"versions": version_records(versions)}, to)
+                write_sheets({"versions": version_records(versions)}, to, force=force)
             else:
-                _print_versions(versions, output or HistoryFormat.table)
+                _print_versions(versions, output or Format.table, not no_headers)
+            if not versions and moment is not None:
+                error(
+                    f"{department} had no versions recorded by {as_of} (--as-of is the ledger's recording time)"
+                )
+                raise typer.Exit(1)
             return
         timelines = entity_timelines(
             session, department, project=project, indicator=indicator, line=line, as_of=moment
         )
     if not timelines:
         what = indicator or project or line
-        typer.echo(f"nothing named {what!r} in {department}'s versions", err=True)
+        when = f" recorded by {as_of} (--as-of is the ledger's recording time)" if as_of else ""
+        error(f"nothing named {what!r} in {department}'s versions{when}")
         raise typer.Exit(1)
     if to is not None:
-        write_sheets({"timeline": timeline_records(timelines)}, to)
+        write_sheets({"timeline": timeline_records(timelines)}, to, force=force)
     else:
-        _print_timelines(timelines, output or HistoryFormat.table)
+        _print_timelines(timelines, output or Format.table, not no_headers)
 
 
-def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
-    if output is HistoryFormat.json:
-        print_json([asdict(v) for v in versions])
+def _print_versions(versions: list[Version], output: Format, headers: bool) -> None:
+    from ledger.report.terminal import local_time
+    from ledger.report.workbook import version_records
+
+    if output in (Format.json, Format.jsonl):
+        emit("versions", [asdict(v) for v in versions], output, columns=[], rows=[])
         return
     rows = [
         [
             v.ref,
             v.source,
-            v.recorded_at[:19],
+            local_time(v.recorded_at),
             v.content_hash[:12],
             "; ".join(
                 f"{d.scope} vs {d.base}"
@@ -99,32 +108,34 @@ def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
                 + f": +{d.added} -{d.removed} ~{d.modified}"
                 + (f" renamed {d.renamed}" if d.renamed else "")
                 + (f" moved {d.moved}" if d.moved else "")
-                + (f", budget {_signed(d.budget_delta)}" if d.budget_delta not in (None, "0") else "")
+                + (f", budget {_signed(d.budget_delta)} 万元" if d.budget_delta not in (None, "0") else "")
                 for d in v.diffs
             )
             or "first version",
         ]
         for v in versions
     ]
-    header = ["version", "file", "recorded", "hash", "changes"]
-    if output is HistoryFormat.csv:
-        _write_csv(header, rows)
-        return
-    _table(None, header, rows)
+    emit(
+        "versions",
+        version_records(versions),
+        output,
+        columns=["version", "file", "recorded", "hash", "changes"],
+        rows=rows,
+        headers=headers,
+    )
 
 
 def _signed(text: str | None) -> str:
     return "" if text is None else (text if text.startswith("-") else f"+{text}")
 
 
-def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
+def _print_timelines(timelines: list[Timeline], output: Format, headers: bool) -> None:
     from ledger.query.history import program_histories
-    from ledger.report.workbook import change_summary
+    from ledger.report.workbook import change_summary, timeline_records
 
-    if output is HistoryFormat.json:
-        print_json([asdict(t) for t in timelines])
+    if output in (Format.json, Format.jsonl):
+        emit("timeline", [asdict(t) for t in timelines], output, columns=[], rows=[])
         return
-    header = ["entity", "label", "version", "value", "changes"]
     rows = [
         [
             t.entity,
@@ -136,44 +147,50 @@ def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
         for t in timelines
         for s in t.steps
     ]
-    if output is HistoryFormat.csv:
-        _write_csv(header, rows)
+    if output is not Format.table:
+        emit(
+            "timeline",
+            timeline_records(timelines),
+            output,
+            columns=["entity", "label", "version", "value", "changes"],
+            rows=rows,
+            headers=headers,
+        )
         return
+    from ..output import show
+
+    tables = []
     for timeline in timelines:
         body = [
             [s.ref, s.value if s.present else "(absent)", "\n".join(change_summary(c) for c in s.changes)]
             for s in timeline.steps
         ]
-        _table(f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body)
-    for program in program_histories(timelines):
-        body = [[str(a.fund_year), a.notice, ", ".join(a.versions)] for a in program.allocations]
-        _table(
-            f"program 资金项目 {program.program}: {program.chain}",
-            ["fund year", "allocation", "in versions"],
-            body,
-        )
-
-
-def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> None:
-    table = Table(title=title, header_style="bold", title_justify="left")
-    for column in header:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            *(
-                Text("" if c is None else str(c), style="yellow" if i == 2 and c else "")
-                for i, c in enumerate(row)
+        tables.append(
+            _table(
+                f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body
             )
         )
-    console().print(table)
+    for program in program_histories(timelines):
+        body = [[str(a.fund_year), a.notice, ", ".join(a.versions)] for a in program.allocations]
+        tables.append(
+            _table(
+                f"program 资金项目 {program.program}: {program.chain}",
+                ["fund year", "allocation", "in versions"],
+                body,
+            )
+        )
+    show(*tables)  # one page for all of them
 
 
-def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if c is None else c for c in row] for row in rows)
-    typer.echo(buffer.getvalue(), nl=False)
+def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> Table:
+    from ..output import cell, table
+
+    # The third column (what changed at this step) in yellow where there is something.
+    styled = [
+        [Text(cell(c).plain, style="yellow" if i == 2 and c else "") for i, c in enumerate(row)]
+        for row in rows
+    ]
+    return table(title, header, styled)
 
 
 def rebuild(ctx: typer.Context) -> None:
@@ -182,9 +199,9 @@ def rebuild(ctx: typer.Context) -> None:
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
         report = rebuild_reporting(session)
-    typer.echo(f"rebuilt the derived tables of {report.snapshots} snapshots")
+    echo(f"rebuilt the derived tables of {report.snapshots} snapshots")
     for difference in report.differences:
-        typer.echo(
+        echo(
             f"  {difference.table}: {difference.extra} rows replaced, {difference.missing} rows added"
             + (f" (first replaced: {difference.first_extra})" if difference.first_extra else "")
         )

@@ -83,10 +83,12 @@ def _money(outcome: ProjectOutcome) -> str:
 def _print(outcome: ProjectOutcome, output: ResultsFormat) -> None:
     rows = _rows(outcome)
     if output is ResultsFormat.csv:
+        from ledger.report.writers import csv_cell
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(cell) for cell in row] for row in rows)  # formula-like texts neutralised
         typer.echo(buffer.getvalue(), nl=False)
         return
     if output is ResultsFormat.md:

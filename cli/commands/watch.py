@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..context import open_ledger, user_errors
-from ..output import Format, error, print_json, print_table
+from ..options import MAX_INT, FormatOption
+from ..output import Format, echo, emit, error, note, print_json, print_jsonl
 
 if TYPE_CHECKING:
     from ledger.watch.check import CheckReport
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 watch_app = typer.Typer(help="Watch sources of publications: a folder, a document URL or a portal page.")
 scheduler_app = typer.Typer(help="Run the watched sources on their schedules.")
@@ -76,7 +76,7 @@ def watch_add(
 
     with user_errors():  # a bad schedule is refused before any database is opened or created
         schedule = Schedule.parse(every, cron, timezone)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=True) as ledger:
         row = add_source(
             ledger,
             source,
@@ -87,12 +87,13 @@ def watch_add(
             allow_private=allow_private,
             allowed_hosts=allow_host or (),
         )
-    typer.echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
+    echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
 
 
 @watch_app.command("list")
 def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
     """List the watched sources and how their last check went."""
+    from ledger.report.terminal import local_time
     from ledger.watch.sources import list_sources, schedule_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
@@ -109,13 +110,12 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
             }
             for row in list_sources(session)
         ]
-    if output is Format.json:
-        print_json(records)
-        return
-    print_table(
-        None,
-        ["id", "kind", "location", "pattern", "department", "schedule", "last check", "status"],
-        [
+    emit(
+        "sources",
+        records,
+        output,
+        columns=["id", "kind", "location", "pattern", "department", "schedule", "last check", "status"],
+        rows=[
             [
                 r["id"],
                 r["kind"],
@@ -123,28 +123,35 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
                 r["pattern"],
                 r["department"],
                 r["schedule"],
-                str(r["last_checked_at"] or "")[:19],
+                local_time(str(r["last_checked_at"] or "")),
                 r["last_status"],
             ]
             for r in records
         ],
+        numeric=["id"],
     )
+    if not records:
+        note("no sources are watched (ledger watch add SOURCE)")
 
 
 @watch_app.command("remove")
-def watch_remove(ctx: typer.Context, source_id: Annotated[int, typer.Argument(help="Source id.")]) -> None:
+def watch_remove(
+    ctx: typer.Context, source_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Source id.")]
+) -> None:
     """Stop watching a source (what it brought stays in the ledger)."""
     from ledger.watch.sources import remove_source
 
     with open_ledger(ctx) as ledger:
         row = remove_source(ledger, source_id)
-    typer.echo(f"removed source {row.id}: {row.kind} {row.location}")
+    echo(f"removed source {row.id}: {row.kind} {row.location}")
 
 
 @watch_app.command("run-once")
 def watch_run_once(
     ctx: typer.Context,
-    source_id: Annotated[int | None, typer.Argument(help="Check only this source (default: all).")] = None,
+    source_id: Annotated[
+        int | None, typer.Argument(min=1, max=MAX_INT, help="Check only this source (default: all).")
+    ] = None,
     output: FormatOption = Format.table,
 ) -> None:
     """Check the sources now, ingest what is new, deliver notifications, and exit (non-zero if a check failed)."""
@@ -160,6 +167,8 @@ def watch_run_once(
             raise typer.Exit(130) from None
     if output is Format.json:
         print_json([_report_record(r) for r in result.reports])
+    elif output is Format.jsonl:
+        print_jsonl([_report_record(r) for r in result.reports])
     else:
         for report in result.reports:
             _echo_report(report)
@@ -185,7 +194,7 @@ def _echo_report(report: CheckReport) -> None:
     )
     for document in report.new:
         target = f" -> {document.ref}" if document.ref else f": {document.error}"
-        typer.echo(f"  {document.status:<17} {document.document}{target}")
+        echo(f"  {document.status:<17} {document.document}{target}")
     for document in report.failures:
         error(f"source {report.source_id}: {document.document}: {document.error}")
 
@@ -210,7 +219,7 @@ def scheduler_run(
             with ledger.read() as session:
                 count = len(list_sources(session))
             scheduler = LedgerScheduler(ledger, settings, on_report=_echo_report)
-            typer.echo(f"scheduler running: {count} sources (Ctrl-C to stop)", err=True)
+            echo(f"scheduler running: {count} sources (Ctrl-C to stop)", err=True)
             scheduler.run()
     typer.echo("scheduler stopped", err=True)
 
@@ -242,10 +251,10 @@ def notify_add(
     """Subscribe a webhook to events recorded from now on; prints the secret its notifications are signed with."""
     from ledger.watch.notify import add_webhook
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=True) as ledger:  # set-up may subscribe before the first ingest
         row = add_webhook(ledger, url, event_types=on, department=department, allow_private=allow_private)
-    typer.echo(f"subscriber {row.id}: {kind.value} {row.target}")
-    typer.echo(f"signing secret (Standard Webhooks): {row.secret}", err=True)
+    echo(f"subscriber {row.id}: {kind.value} {row.target}")
+    echo(f"signing secret (Standard Webhooks): {row.secret}", err=True)
 
 
 @notify_app.command("secret")
@@ -256,7 +265,7 @@ def notify_secret(
     from ledger.watch.notify import subscriber_secret
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
-        typer.echo(subscriber_secret(session, subscriber_id))
+        echo(subscriber_secret(session, subscriber_id))
 
 
 @notify_app.command("replay")
@@ -272,7 +281,7 @@ def notify_replay(
 
     with open_ledger(ctx) as ledger:
         count = replay_failed(ledger, subscriber_id=subscriber, delivery_ids=delivery)
-    typer.echo(f"{count} failed deliveries pending again")
+    echo(f"{count} failed deliveries pending again")
 
 
 @notify_app.command("list")
@@ -282,29 +291,32 @@ def notify_list(ctx: typer.Context, output: FormatOption = Format.table) -> None
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         subscribers = list_subscribers(session)
-    if output is Format.json:
-        print_json([s.__dict__ for s in subscribers])
-        return
-    print_table(
-        None,
-        ["id", "kind", "url", "on", "department", "delivered", "pending", "failed"],
-        [
+    emit(
+        "subscribers",
+        [s.__dict__ for s in subscribers],
+        output,
+        columns=["id", "kind", "url", "on", "department", "delivered", "pending", "failed"],
+        rows=[
             [s.id, s.kind, s.target, ", ".join(s.event_types), s.department, s.delivered, s.pending, s.failed]
             for s in subscribers
         ],
+        numeric=["id", "delivered", "pending", "failed"],
     )
+    if not subscribers:
+        note("no subscribers (ledger notify add webhook URL)")
 
 
 @notify_app.command("remove")
 def notify_remove(
-    ctx: typer.Context, subscriber_id: Annotated[int, typer.Argument(help="Subscriber id.")]
+    ctx: typer.Context,
+    subscriber_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Subscriber id.")],
 ) -> None:
     """Unsubscribe."""
     from ledger.watch.notify import remove_subscriber
 
     with open_ledger(ctx) as ledger:
         row = remove_subscriber(ledger, subscriber_id)
-    typer.echo(f"removed subscriber {row.id}: {row.target}")
+    echo(f"removed subscriber {row.id}: {row.target}")
 
 
 @notify_app.command("deliver")
@@ -315,7 +327,7 @@ def notify_deliver(ctx: typer.Context) -> None:
     with open_ledger(ctx) as ledger:
         outcomes = deliver_pending(ledger)
     delivered = sum(1 for o in outcomes if o.result == "delivered")
-    typer.echo(f"{delivered} delivered, {len(outcomes) - delivered} not delivered")
+    echo(f"{delivered} delivered, {len(outcomes) - delivered} not delivered")
     for outcome in outcomes:
         if outcome.result != "delivered":
             error(

@@ -8,7 +8,7 @@ crash at any point leaves either all of it or none of it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -91,7 +91,14 @@ def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | 
 
 def ingest_paths(ledger: store.Ledger, paths: Iterable[Path]) -> list[IngestOutcome]:
     """Ingest files one transaction each, so one bad file does not stop the good ones."""
-    return [ingest_path(ledger, path) for path in paths]
+    return list(ingest_each(ledger, paths))
+
+
+def ingest_each(ledger: store.Ledger, paths: Iterable[Path]) -> Iterator[IngestOutcome]:
+    """:func:`ingest_paths` one file at a time: each outcome as soon as its transaction committed (an interrupted
+    run has recorded exactly the outcomes it yielded)."""
+    for path in paths:
+        yield ingest_path(ledger, path)
 
 
 def ingest_path(ledger: store.Ledger, path: Path) -> IngestOutcome:

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from ledger import store
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, NotFoundError
 from ledger.model.canonical import snapshot_hash, snapshot_json
 from ledger.pipeline.derive import derive_and_announce
 from ledger.pipeline.ingest import record_snapshot, snapshot_payload
@@ -44,6 +44,13 @@ def reparse_all(ledger: store.Ledger, *, publication_ids: list[int] | None = Non
     with ledger.read() as session:
         query = select(PublicationRow.id).order_by(col(PublicationRow.id))
         ids = [i for i in session.exec(query) if i is not None]
+    if publication_ids is not None:
+        missing = sorted(set(publication_ids) - set(ids))
+        if missing:
+            raise NotFoundError(
+                f"no publication with id {', '.join(map(str, missing))} (the ledger has {len(ids)} publications"
+                + (f", ids {ids[0]}–{ids[-1]})" if ids else ")")
+            )
     wanted = [i for i in ids if publication_ids is None or i in publication_ids]
     return [reparse_publication(ledger, publication_id) for publication_id in wanted]
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.diff.records import ENTITY_LABELS
+
 
 @dataclass(frozen=True)
 class ExportColumn:
@@ -58,6 +60,9 @@ SHEET_TITLES: dict[str, str] = {
     "detections": "检测",
     "versions": "版本",
     "timeline": "时间线",
+    "snapshots": "快照",
+    "events": "事件",
+    "departments": "部门",
 }
 
 #: The columns of each record kind, in order, with their Chinese headers.
@@ -139,6 +144,36 @@ COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         ("message", "说明"),
         ("key", "键"),
         ("facts", "数据"),
+    ),
+    # --- listings of the ledger itself (ledger snapshots, log, departments) ----------------------------------------
+    "snapshots": _columns(
+        ("id", "快照编号"),
+        ("ref", "版本"),
+        ("department", "部门"),
+        ("fiscal_year", "年度"),
+        ("document_kind", "文件类型"),
+        ("revision", "修订号"),
+        ("content_hash", "内容哈希"),
+        ("parser", "解析器"),
+        ("recorded_at", "记录时间"),
+    ),
+    "events": _columns(
+        ("seq", "序号"),
+        ("created_at", "时间"),
+        ("type", "事件类型"),
+        ("subject", "对象"),
+        ("label", "说明"),
+        ("payload", "内容"),
+        ("prev_hash", "前一哈希"),
+        ("hash", "哈希"),
+    ),
+    "departments": _columns(
+        ("id", "部门编号"),
+        ("name", "部门"),
+        ("code", "部门编码"),
+        ("aliases", "别名"),
+        ("snapshots", "快照数"),
+        ("years", "年度"),
     ),
     # --- diffs (docs/architecture.md §6): a comparison's totals, its change records, its detections --------------------------
     "diff_summary": _columns(
@@ -225,6 +260,32 @@ COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         ("changes", "变化"),
     ),
 }
+
+
+#: Codes translated where the headers are Chinese (CSV and XLSX); JSON keeps the codes. Keyed by record key.
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "change": {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "更名", "moved": "移动"},
+    "direction": {
+        "tightened": "收紧",
+        "loosened": "放宽",
+        "unit-changed": "单位变化",
+        "qualitative": "定性变化",
+        "changed": "变化",
+    },
+    "scope": {"yoy": "同比", "revision": "修订", "reparse": "重新解析"},
+    "entity": dict(ENTITY_LABELS),
+    "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "status": {"new": "新增", "resolved": "已解决", "persisting": "持续"},
+}
+
+
+def translated(kind: str, key: str, value: Any) -> Any:
+    """The Chinese label of a code in column ``key`` of a known ``kind`` (``modified`` → ``修改``); other values
+    unchanged (a kind without Chinese headers keeps its codes too)."""
+    labels = CODE_LABELS.get(key) if kind in COLUMNS else None
+    if labels is None or not isinstance(value, str):
+        return value
+    return labels.get(value, value)
 
 
 def columns_for(kind: str, records: Sequence[Mapping[str, Any]]) -> list[ExportColumn]:

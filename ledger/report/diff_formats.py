@@ -7,7 +7,6 @@ openpyxl, never a float computed here).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -25,29 +24,10 @@ from ledger.diff.records import (
 )
 from ledger.model.canonical import decimal_text, to_jsonable
 from ledger.report.workbook import diff_sheets, snapshot_name
+from ledger.report.writers import csv_text
 from ledger.report.writers import to_xlsx as write_xlsx
 
-__all__ = ["CSV_COLUMNS", "to_csv", "to_json", "to_markdown", "to_xlsx"]
-
-#: Columns of the CSV change table, in order (the JSON field names of :class:`Change`).
-CSV_COLUMNS: tuple[str, ...] = (
-    "scope",
-    "entity",
-    "key",
-    "old_key",
-    "label",
-    "change",
-    "field",
-    "field_label",
-    "old",
-    "new",
-    "delta",
-    "pct",
-    "direction",
-    "matched_by",
-    "score",
-    "tags",
-)
+__all__ = ["to_csv", "to_json", "to_markdown", "to_xlsx"]
 
 _KIND_LABELS = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "更名", "moved": "移动"}
 _DIRECTION_LABELS = {
@@ -77,20 +57,14 @@ def cell_text(value: ChangeValue | Decimal | Iterable[str]) -> str:
     return "; ".join(str(item) for item in value)
 
 
-def _row(change: Change) -> list[str]:
-    values: dict[str, ChangeValue | Decimal | Iterable[str]] = {
-        name: getattr(change, name) for name in CSV_COLUMNS
-    }
-    return [cell_text(values[name]) for name in CSV_COLUMNS]
-
-
-def to_csv(result: DiffResult) -> str:
-    """One row per change record, columns :data:`CSV_COLUMNS` (UTF-8 text; tags joined with ``; ``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_row(change) for change in result.changes)
-    return buffer.getvalue()
+def to_csv(
+    result: DiffResult, *, old: str | None = None, new: str | None = None, headers: bool = True
+) -> str:
+    """The change records as CSV: exactly the 变更 sheet that ``--to FILE.csv`` writes (Chinese headers, codes
+    translated, formula-like texts neutralised), without the byte-order mark a file gets. ``old``/``new`` name the
+    sides (default: department, year and kind)."""
+    sides = (old or snapshot_name(result, "old"), new or snapshot_name(result, "new"), result)
+    return csv_text(diff_sheets([sides])["changes"], "changes", headers=headers)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -135,6 +109,41 @@ def _totals_row(name: str, totals: Totals) -> list[str]:
         _signed(totals.delta),
         _percent(totals.pct),
     ]
+
+
+def stat_lines(result: DiffResult) -> list[str]:
+    """``ledger diff --stat``: one line per entity kind with its counts by change kind, then the total and the
+    budget totals (万元) — one screen whatever the size of the diff."""
+    lines = []
+    for kind in ENTITY_KINDS:
+        changes = [change for change in result.changes if change.entity == kind]
+        if not changes:
+            continue
+        counts = ", ".join(
+            f"{sum(1 for c in changes if c.change == name)} {name}"
+            for name in ("added", "removed", "modified", "renamed", "moved")
+            if any(c.change == name for c in changes)
+        )
+        lines.append(f" {kind:<22} {len(changes):>5}  {counts}")
+    summary = result.summary
+    lines.append(
+        f" {summary.total} changes: {summary.added} added, {summary.removed} removed, {summary.modified} modified,"
+        f" {summary.renamed} renamed, {summary.moved} moved"
+    )
+    for name, totals in (
+        ("budget 支出总计", summary.budget),
+        ("projects 项目预算数", summary.project_budget),
+    ):
+        if totals.old is not None or totals.new is not None:
+            lines.append(
+                f" {name}: {cell_text(totals.old) or '-'} → {cell_text(totals.new) or '-'} 万元"
+                + (
+                    f" ({', '.join(filter(None, (_signed(totals.delta), _percent(totals.pct))))})"
+                    if totals.delta is not None
+                    else ""
+                )
+            )
+    return lines
 
 
 def summary_lines(result: DiffResult) -> list[str]:

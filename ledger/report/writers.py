@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,7 @@ from ledger.report.columns import COLUMNS as COLUMNS
 from ledger.report.columns import SHEET_TITLES as SHEET_TITLES
 from ledger.report.columns import ExportColumn as ExportColumn
 from ledger.report.columns import columns_for as columns_for
+from ledger.report.columns import translated
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -95,16 +97,19 @@ def _sheet_title(kind: str, taken: Sequence[str]) -> str:
 
 
 def _write_sheet(sheet: Worksheet, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     columns = columns_for(kind, records)
     sheet.append([column.header for column in columns])
+    for header_cell in sheet[1]:
+        header_cell.font = Font(bold=True)
     widths = [cell_len(column.header) for column in columns]
     for row, record in enumerate(records, 2):
-        cells = [_xlsx_value(record.get(column.key)) for column in columns]
+        cells = [_xlsx_value(translated(kind, column.key, record.get(column.key))) for column in columns]
         sheet.append(cells)
         for number, value in enumerate(cells, 1):
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, str) and value.startswith(FORMULA_START):
                 sheet.cell(row, number).data_type = "s"  # text, never a formula (see module docstring)
         widths = [max(width, _display_width(cell)) for width, cell in zip(widths, cells, strict=True)]
     for index, column in enumerate(columns, 1):
@@ -116,6 +121,8 @@ def _write_sheet(sheet: Worksheet, kind: str, records: Sequence[Mapping[str, Any
                 if isinstance(cell.value, Decimal):
                     cell.number_format = AMOUNT_FORMAT
     sheet.freeze_panes = "A2"
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(records) + 1, 2)}"
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -146,15 +153,19 @@ def _display_width(value: Any) -> int:
 # --- CSV ----------------------------------------------------------------------------------------------------------
 
 
-def csv_text(records: Sequence[Mapping[str, Any]], kind: str) -> str:
-    """The CSV text of one kind of records (Chinese headers, exact decimals), without a byte-order mark."""
+def csv_text(records: Sequence[Mapping[str, Any]], kind: str, *, headers: bool = True) -> str:
+    """The CSV text of one kind of records (Chinese headers, codes translated, exact decimals, formula-like texts
+    neutralised), without a byte-order mark. ``headers=False`` leaves out the header row."""
     columns = columns_for(kind, records)
     buffer = io.StringIO()
     # CRLF, as RFC 4180 and Excel expect; it also makes the writer quote a field holding a lone carriage return.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
+    if headers:
+        writer.writerow([column.header for column in columns])
     for record in records:
-        writer.writerow([_csv_value(record.get(column.key)) for column in columns])
+        writer.writerow(
+            [csv_cell(translated(kind, column.key, record.get(column.key))) for column in columns]
+        )
     return buffer.getvalue()
 
 
@@ -166,22 +177,30 @@ def to_csv(records: Sequence[Mapping[str, Any]], path: Path, kind: str) -> None:
 def to_csv_files(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path) -> list[Path]:
     """One CSV file per kind next to ``path``: ``export.csv`` → ``export.projects.csv``, ``export.indicators.csv`` …"""
     written: list[Path] = []
-    for kind, records in sheets.items():
-        target = path.with_name(f"{path.stem}.{kind}{path.suffix or '.csv'}")
+    for (kind, records), target in zip(sheets.items(), csv_targets(sheets, path), strict=True):
         to_csv(records, target, kind)
         written.append(target)
     return written
 
 
-#: First characters that make a spreadsheet read a CSV cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def csv_targets(sheets: Mapping[str, Any], path: Path) -> list[Path]:
+    """The files :func:`to_csv_files` writes."""
+    return [path.with_name(f"{path.stem}.{kind}{path.suffix or '.csv'}") for kind in sheets]
 
 
-def _csv_value(value: Any) -> str:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number written as text (``-2.5``, ``+3``): a spreadsheet reads it as a number, not a formula; left as it is.
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: numbers as their exact digits (a negative number stays a number), texts that a spreadsheet
+    would read as a formula prefixed with ``'`` (every CSV the ledger writes, to a file or standard output)."""
     text = _csv_text(value)
-    if not isinstance(value, Decimal | int) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if isinstance(value, Decimal | int) or _NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_text(value: Any) -> str:
@@ -215,13 +234,27 @@ def check_target(path: Path) -> None:
         raise ValueError(f"cannot export to {path.name}: use a .xlsx, .csv or .json file name")
 
 
-def write(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path) -> list[Path]:
+def targets(sheets: Mapping[str, Any], path: Path) -> list[Path]:
+    """The files :func:`write` writes for ``sheets`` at ``path``."""
+    if path.suffix.lower() == ".csv" and len(sheets) != 1:
+        return csv_targets(sheets, path)
+    return [path]
+
+
+def write(
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: Path, *, overwrite: bool = False
+) -> list[Path]:
     """Write ``sheets`` in the format the file name asks for (``.xlsx``, ``.csv``, ``.json``); returns the files.
 
     CSV holds one table per file: a single kind is written to ``path`` itself, several to one file each
-    (:func:`to_csv_files`).
+    (:func:`to_csv_files`). An existing file is not replaced unless ``overwrite`` (:class:`FileExistsError`,
+    before anything is written).
     """
     check_target(path)
+    if not overwrite:
+        for target in targets(sheets, path):
+            if target.exists():
+                raise FileExistsError(17, "the file exists", str(target))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         to_xlsx(sheets, path)

@@ -26,16 +26,26 @@ from ledger.store.schema import DepartmentAliasRow, DepartmentRow, PublicationRo
 
 
 class Ledger:
-    """An open ledger database. ``Ledger()`` opens ``./ledger.db`` (or ``LEDGER_DB``), creating it if needed."""
+    """An open ledger database. ``Ledger()`` opens ``./ledger.db`` (or ``LEDGER_DB``), creating it if needed.
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True, derive: bool = True) -> None:
+    ``create=False`` (what commands that only read use) refuses a missing SQLite file instead of creating an empty
+    ledger (:class:`~ledger.errors.LedgerMissingError`), and opens a file the process may not write read-only.
+    """
+
+    def __init__(
+        self, url: str | None = None, *, migrate: bool = True, derive: bool = True, create: bool = True
+    ) -> None:
         self.url = db.resolve_url(url)
-        self.engine: Engine = db.create_ledger_engine(self.url)
+        if not create:
+            db.check_exists(self.url)
+        engine_url = self.url if create else db.read_only_url(self.url)
+        self.read_only = engine_url != self.url
+        self.engine: Engine = db.create_ledger_engine(engine_url)
         #: Whether recording a snapshot also derives its diffs and findings (the pipeline reads this; a ledger
         #: opened with ``derive=False`` stores only, as the benchmarks' storage-only runs need).
         self.derive = derive
         if migrate:
-            db.ensure_schema(self.engine)
+            db.ensure_schema(self.engine, upgrade_allowed=not self.read_only)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, LedgerMissingError, SchemaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -45,6 +45,41 @@ def resolve_url(db: str | None = None) -> str:
     if value.startswith("postgresql://"):
         return "postgresql+psycopg://" + value.removeprefix("postgresql://")
     return value
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for PostgreSQL, an in-memory database or an SQLite URI filename)."""
+    try:
+        sa_url = make_url(url)
+    except ArgumentError:
+        return None
+    if sa_url.get_backend_name() != "sqlite" or not sa_url.database or sa_url.database == ":memory:":
+        return None
+    if sa_url.database.startswith("file:"):
+        return None
+    return Path(sa_url.database)
+
+
+def check_exists(url: str) -> None:
+    """Raise :class:`~ledger.errors.LedgerMissingError` when ``url`` names an SQLite file that does not exist.
+
+    Commands that only read call this first: a mistyped ``--db`` must not create an empty ledger that then
+    "verifies" (PostgreSQL databases are created by their administrator, so there is nothing to check there).
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise LedgerMissingError(
+            f"no ledger at {path} (check --db or LEDGER_DB; `ledger ingest FILE` creates a new one)"
+        )
+
+
+def read_only_url(url: str) -> str:
+    """The URL to open an SQLite file the process may not write (a read-only mount, another user's file) with:
+    SQLite's ``mode=ro`` URI, so reading never tries to take a write lock. Other URLs are returned as given."""
+    path = sqlite_path(url)
+    if path is None or not path.exists() or os.access(path, os.W_OK):
+        return url
+    return f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
 
 
 def create_ledger_engine(url: str) -> Engine:
@@ -107,6 +142,8 @@ def _switch_to_wal(cursor: Any) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                return  # a read-only file keeps its journal mode; readers need no WAL
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
@@ -192,9 +229,32 @@ def _run_migration(engine: Engine, action: Any) -> None:
             action(config)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Upgrade to head when the database is behind (a new ledger file needs no set-up step)."""
+def known_revisions(url: str) -> set[str]:
+    """Every revision of the migration scripts (reads them)."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+
+
+def ensure_schema(engine: Engine, *, upgrade_allowed: bool = True) -> None:
+    """Upgrade to head when the database is behind (a new ledger file needs no set-up step).
+
+    Raises :class:`~ledger.errors.SchemaError` when the database was stamped by a newer version of the code (a
+    revision the scripts do not know), or when it is behind and ``upgrade_allowed`` is false (a read-only file).
+    """
     with engine.connect() as connection:
-        if current_revision(connection) == SCHEMA_HEAD:
-            return
+        current = current_revision(connection)
+    if current == SCHEMA_HEAD:
+        return
+    url = engine.url.render_as_string(hide_password=False)
+    if current is not None and current not in known_revisions(url):
+        raise SchemaError(
+            f"the ledger's schema is at revision {current}, newer than this version of budget-ledger knows "
+            f"(newest {SCHEMA_HEAD}): upgrade budget-ledger to read it"
+        )
+    if not upgrade_allowed:
+        raise SchemaError(
+            f"the ledger's schema is at revision {current or 'none'} and needs an upgrade to {SCHEMA_HEAD}, "
+            "but it is opened read-only: run a command that writes (e.g. `ledger rebuild`) where it is writable"
+        )
     upgrade(engine)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ledger.clock import now_text
+from ledger.errors import LedgerError
 from ledger.model.canonical import canonical_bytes, event_hash, to_jsonable
 from ledger.store.schema import EventRow
 
@@ -39,6 +40,31 @@ DEPARTMENT_MERGED = "department-merged"
 DEPARTMENT_SPLIT = "department-split"
 INPUT_REFUSED = "input-refused"
 PUBLICATION_REDACTED = "publication-redacted"
+
+
+def known_types(session: Session) -> list[str]:
+    """The event types this code writes, and any other type already in the log (a newer version's), sorted."""
+    written = {
+        PUBLICATION_RECEIVED,
+        SNAPSHOT_RECORDED,
+        PARSE_FAILED,
+        DUPLICATE_CONTENT,
+        REPARSED,
+        CHANGES_DETECTED,
+        FINDING_RAISED,
+        SOURCE_CHECKED,
+        SOURCE_FAILED,
+        ALIAS_ADDED,
+    }
+    stored = session.exec(select(EventRow.type).distinct()).all()
+    return sorted(written | set(stored))
+
+
+def check_type(session: Session, event_type: str) -> None:
+    """Raise :class:`~ledger.errors.LedgerError` for an event type that no event can have (a typo)."""
+    types = known_types(session)
+    if event_type not in types:
+        raise LedgerError(f"no event type {event_type!r}; the types are: {', '.join(types)}")
 
 
 @dataclass(frozen=True)

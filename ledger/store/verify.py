@@ -49,6 +49,8 @@ class Digest:
         seq, sep, digest = text.strip().partition(":")
         if not sep or not seq.isdigit() or len(digest) != 64:
             raise ValueError(f"a digest is SEQ:HASH (64 hex digits), not {text!r}")
+        if int(seq) >= 2**63:  # the database's integers are 64-bit: no event can have this number
+            raise ValueError(f"a digest's SEQ is an event number, and {seq} is larger than any can be")
         return cls(int(seq), digest.lower())
 
 

@@ -110,6 +110,10 @@ class Schedule:
         return f"cron '{self.cron}' {self.timezone}"
 
 
+#: The longest interval between checks: 366 days.
+MAX_INTERVAL_S = 366 * 86400
+
+
 def parse_every(text: str) -> int:
     """``"90s"``, ``"15m"``, ``"6h"``, ``"1d"``, ``"1h30m"`` → seconds."""
     compact = text.strip().replace(" ", "")
@@ -119,6 +123,12 @@ def parse_every(text: str) -> int:
     seconds = sum(int(number) * _UNIT_SECONDS[unit.lower()] for number, unit in parts)
     if seconds < MIN_INTERVAL_S:
         raise SourceError(f"checking more often than every {MIN_INTERVAL_S}s is not allowed: {text!r}")
+    if (
+        seconds > MAX_INTERVAL_S
+    ):  # the scheduler's timers overflow long before; a year is the longest sensible
+        raise SourceError(
+            f"checking less often than every {format_duration(MAX_INTERVAL_S)} is not allowed: {text!r}"
+        )
     return seconds
 
 

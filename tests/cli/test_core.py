@@ -58,7 +58,10 @@ def test_bad_file_is_one_line_error_and_the_good_ones_still_land(
     db = tmp_path / "l.db"
     code, out, err = ledger(db, "ingest", str(files["bad"]), str(files["r1"]))
     assert code == 1
-    assert err == "ledger: error: bad.txt: a PNG image, not a document with text: no reader for it (no OCR)\n"
+    assert err == (
+        "ledger: error: bad.txt: a PNG image, not a document with text: no reader for it (no OCR)\n"
+        "ledger: 1 recorded, 1 failed\n"
+    )
     assert out == "recorded          r1.txt -> 甲局@2024r1/department-targets\n"
     code, out, _ = ledger(db, "log", "--format", "json")
     assert [e["type"] for e in json.loads(out)] == [

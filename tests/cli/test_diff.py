@@ -51,8 +51,9 @@ def test_year_over_year_with_filters(db: str) -> None:
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("scope,entity,key")
+    assert lines[0].startswith("原版本,新版本,对比类型,对象类型,名称,变更类型")
     assert [line.split(",")[4] for line in lines[1:]] == ["CA证书使用费用", "职业技能提升行动培训补贴"]
+    assert [line.split(",")[5] for line in lines[1:]] == ["新增", "删除"]
 
 
 def test_revisions_lists_each_step(db: str) -> None:
@@ -93,7 +94,7 @@ def test_exit_code_says_whether_anything_changed(db: str) -> None:
         (
             ["乐亭", "--year", "2024", "--min-pct", "ten"],
             2,
-            "ledger: error: --min-pct takes a number, not 'ten'\n",
+            "ledger: error: --min-pct takes a number of percent (0 or more), not 'ten'\n",
         ),
     ],
 )

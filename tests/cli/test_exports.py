@@ -86,7 +86,7 @@ def test_diff_year_over_year_to_csv_files(db: Path, tmp_path: Path) -> None:
     names = [tmp_path / f"yoy.{kind}.csv" for kind in ("diff_summary", "changes", "detections")]
     assert ledger(db, "diff", "乐亭", "--year", "2024", "--to", str(target)) == (0, wrote(*names), "")
     (summary,) = csv_rows(names[0])
-    assert (summary["原版本"], summary["新版本"], summary["对比类型"]) == (LAOTING_2023, LAOTING_2024, "yoy")
+    assert (summary["原版本"], summary["新版本"], summary["对比类型"]) == (LAOTING_2023, LAOTING_2024, "同比")
     changes = csv_rows(names[1])
     assert len(changes) == int(summary["变更数"])
     # L6: 考核奖励经费 215.00 → 227.00
@@ -140,8 +140,8 @@ def test_history_versions_to_one_csv(db: Path, tmp_path: Path) -> None:
     rows = csv_rows(target)
     assert [(r["版本"], r["对比基准"], r["对比类型"], r["支出总计·变化额（万元）"]) for r in rows] == [
         (R1, "", "", ""),
-        (R2, R1, "revision", "5"),
-        (Y2025, R2, "yoy", "-5"),
+        (R2, R1, "修订", "5"),
+        (Y2025, R2, "同比", "-5"),
     ]
 
 
@@ -171,7 +171,7 @@ def test_history_of_nothing_writes_nothing(db: Path, tmp_path: Path) -> None:
     assert ledger(db, "history", "海港区", "--indicator", "不存在的指标", "--to", str(target)) == (
         1,
         "",
-        "nothing named '不存在的指标' in 海港区's versions\n",
+        "ledger: error: nothing named '不存在的指标' in 海港区's versions\n",
     )
     assert not target.exists()
 
@@ -198,10 +198,10 @@ def test_findings_since_to_csv_and_fail_on(db: Path, tmp_path: Path) -> None:
     assert ledger(db, *args) == (1, wrote(target), "")  # two new warnings
     rows = csv_rows(target)
     assert [(r["状态"], r["规则"]) for r in rows] == [
-        ("new", "carry-over-unreconciled"),
-        ("new", "stale-year-reference"),
-        ("persisting", "cost-exceeds-budget"),
-        ("persisting", "empty-indicator"),
+        ("新增", "carry-over-unreconciled"),
+        ("新增", "stale-year-reference"),
+        ("持续", "cost-exceeds-budget"),
+        ("持续", "empty-indicator"),
     ]
 
 
@@ -225,8 +225,8 @@ def test_export_all_of_a_department(db: Path, tmp_path: Path) -> None:
     assert workbook["变更"].max_row == 1 + 34 + 61  # the stored revision and year-over-year diffs
     findings = sheet_rows(target, "审计发现")
     assert [
-        (f["快照"], f["状态"], f["对比基准"]) for f in findings if f["状态"] == "new" and f["快照"] == Y2025
-    ] == [(Y2025, "new", R2)] * 2
+        (f["快照"], f["状态"], f["对比基准"]) for f in findings if f["状态"] == "新增" and f["快照"] == Y2025
+    ] == [(Y2025, "新增", R2)] * 2
     projects = workbook["项目"]
     assert projects["A1"].value == "快照"
     assert {projects.cell(row, 5).number_format for row in range(2, projects.max_row + 1)} == {"0.00"}

@@ -56,7 +56,7 @@ def test_findings_of_one_snapshot_as_csv(db: Path) -> None:
         ["快照", "严重程度", "规则", "位置", "说明", "键", "数据"],
         [
             "高新区人社局@2024r1/department-targets",
-            "error",
+            "错误",
             "cost-exceeds-budget",
             "project 被征地农民社会保障费 / indicator 产出指标/成本指标/项目金额",
             "被征地农民社会保障费: 成本指标 项目金额 states a cost of 7000万元 (=7000万元), above the project's "
@@ -111,13 +111,13 @@ def test_compare_two_revisions(db: Path) -> None:
     assert code == 0, err
     rows = [(r[0], r[2], r[3].split(" / ")[0]) for r in csv.reader(io.StringIO(out))][1:]
     assert rows == [
-        ("new", "spending-plan-incomplete", "project 13022524P0008F010032K 考核奖励经费"),
-        ("resolved", "cost-exceeds-budget", "project 13022524P00002010001G 汇智人才发展劳务费"),
-        ("persisting", "truncated-document", "16.中央就业补助资金绩效目标表, 指标 row 1"),
-        ("persisting", "cost-exceeds-budget", "project 13022524P000056100018 创业担保贷款贴息资金"),
-        ("persisting", "cost-exceeds-budget", "project 13022524P00000910003C 省级惠普金融发展资金"),
-        ("persisting", "cost-exceeds-budget", "project 13022524P000009100040 中央惠普金融发展资金"),
-        ("persisting", "unit-mismatch", "project 13022524P00000910003C 省级惠普金融发展资金"),
+        ("新增", "spending-plan-incomplete", "project 13022524P0008F010032K 考核奖励经费"),
+        ("已解决", "cost-exceeds-budget", "project 13022524P00002010001G 汇智人才发展劳务费"),
+        ("持续", "truncated-document", "16.中央就业补助资金绩效目标表, 指标 row 1"),
+        ("持续", "cost-exceeds-budget", "project 13022524P000056100018 创业担保贷款贴息资金"),
+        ("持续", "cost-exceeds-budget", "project 13022524P00000910003C 省级惠普金融发展资金"),
+        ("持续", "cost-exceeds-budget", "project 13022524P000009100040 中央惠普金融发展资金"),
+        ("持续", "unit-mismatch", "project 13022524P00000910003C 省级惠普金融发展资金"),
     ]
     code, out, _ = ledger(db, "findings", "乐亭@2024r2", "--since", "乐亭@2024r1")
     assert code == 0

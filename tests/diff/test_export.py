@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from ledger.diff import diff_snapshots
 from ledger.diff.records import DiffResult
-from ledger.report.diff_formats import CSV_COLUMNS, to_csv, to_json, to_markdown, to_xlsx
+from ledger.report.diff_formats import to_csv, to_json, to_markdown, to_xlsx
 from tests.diff.builders import indicator, project, snapshot
 
 
@@ -47,20 +47,23 @@ def test_json_round_trips_with_exact_decimals() -> None:
     assert [c.key for c in again.changes] == [c.key for c in result().changes]
 
 
-def test_csv_has_one_row_per_change() -> None:
-    rows = list(csv.reader(io.StringIO(to_csv(result()))))
-    assert tuple(rows[0]) == CSV_COLUMNS
-    body = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]]
-    assert [(r["entity"], r["change"], r["field"]) for r in body] == [
-        ("project", "modified", "amount"),
-        ("project", "modified", "fiscal_amount"),
-        ("indicator", "modified", "description"),
-        ("indicator", "modified", "value"),
-        ("project", "removed", ""),
+def test_csv_has_one_row_per_change_as_the_changes_sheet() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(result(), old="A", new="B"))))
+    assert rows[0][:7] == ["原版本", "新版本", "对比类型", "对象类型", "名称", "变更类型", "字段"]
+    body = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [(r["对象类型"], r["变更类型"], r["字段"]) for r in body] == [
+        ("项目", "修改", "amount"),
+        ("项目", "修改", "fiscal_amount"),
+        ("绩效指标", "修改", "description"),
+        ("绩效指标", "修改", "value"),
+        ("项目", "删除", ""),
     ]
-    assert body[3]["direction"] == "tightened"
-    assert body[2]["tags"] == "stale-reference"
-    assert body[0]["pct"] == "-12.12"
+    assert body[3]["方向"] == "收紧"
+    assert body[2]["标记"] == "stale-reference"
+    assert body[0]["变化率（%）"] == "-12.12"
+    assert to_csv(result(), old="A", new="B", headers=False) == "".join(
+        line + "\r\n" for line in to_csv(result(), old="A", new="B").split("\r\n")[1:-1]
+    )
 
 
 def test_markdown_puts_totals_first_and_escapes_cells() -> None:

@@ -99,7 +99,10 @@ def test_compare_prints_every_format(url: str) -> None:
     table = runner.invoke(app, base)
     assert table.exit_code == 0 and TAISHAN in table.output
     missing = runner.invoke(app, ["--db", url, "compare", "--indicator", "没有这个指标", "--year", "2024"])
-    assert (missing.exit_code, missing.output) == (1, "no department has '没有这个指标' in 2024\n")
+    assert (missing.exit_code, missing.output) == (
+        1,
+        "ledger: error: no department has '没有这个指标' in 2024\n",
+    )
     both = runner.invoke(app, ["--db", url, "compare", "--year", "2024"])
     assert both.exit_code == 2
 

@@ -146,14 +146,18 @@ def test_cli_history(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", db, "history", "乐亭", "--indicator", "公开招聘次数", "-f", "csv"])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "entity,label,version,value,changes",
-        "indicator,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,乐亭县人力资源和社会保障局@2023r1/department-targets,≥8次,",
-        "indicator,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,乐亭县人力资源和社会保障局@2024r1/department-targets,≥6次,"
-        "modified 指标值: ≥8次 → ≥6次; loosened; Δ -2; matched by key",
+        "对象类型,名称,版本,年度,修订号,存在,当时名称,值,变化",
+        "绩效指标,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,乐亭县人力资源和社会保障局@2023r1/department-targets,"
+        "2023,1,true,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,≥8次,",
+        "绩效指标,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,乐亭县人力资源和社会保障局@2024r1/department-targets,"
+        "2024,1,true,招聘工作经费 › 产出指标 › 数量指标 › 公开招聘次数,≥6次,modified 指标值: ≥8次 → ≥6次; loosened; Δ -2; matched by key",
     ]
     result = runner.invoke(app, ["--db", db, "history", "乐亭", "-f", "json"])
     assert [v["revision"] for v in json.loads(result.stdout)] == [1, 1]
     result = runner.invoke(app, ["--db", db, "history", "乐亭", "--indicator", "不存在的指标"])
-    assert (result.exit_code, result.stderr) == (1, "nothing named '不存在的指标' in 乐亭's versions\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "ledger: error: nothing named '不存在的指标' in 乐亭's versions\n",
+    )
     result = runner.invoke(app, ["--db", db, "rebuild"])
     assert (result.exit_code, result.stdout) == (0, "rebuilt the derived tables of 2 snapshots\n")

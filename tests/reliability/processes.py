@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import random
+import re
 import select
 import signal
 import subprocess
@@ -482,6 +483,7 @@ def concurrent_ingest(
         for _, _, err in finished
         for line in err.splitlines()
         if not any(line.startswith(f"ledger: error: {name}: ") for name in unreadable)
+        and not _SUMMARY.fullmatch(line)
     )
     facts = read_facts(url)
     with Ledger(url) as ledger, ledger.read() as session:
@@ -506,6 +508,12 @@ def concurrent_ingest(
     )
 
 
+#: The last line of an ingest of several files: "ledger: 9 recorded, 1 unchanged, 2 failed".
+_SUMMARY = re.compile(r"ledger: \d+ [a-z-]+(, \d+ [a-z-]+)*")
+#: What an ingest says of a file whose same bytes were refused before (by this or another process).
+_REFUSED_BEFORE = ": stored before as publication "
+
+
 def _reported_once(
     finished: Sequence[tuple[int, str, str]], names: set[str], known: frozenset[str]
 ) -> list[str]:
@@ -519,7 +527,8 @@ def _reported_once(
             if status != "unchanged":
                 news[name] += 1
         for line in err.splitlines():
-            if ": stored before as publication " not in line:
+            # The summary line is no report of a file; a file refused before is refused again, as not new.
+            if line.startswith("ledger: error: ") and _REFUSED_BEFORE not in line:
                 news[line.removeprefix("ledger: error: ").split(": ")[0]] += 1
     expected = {name: 0 if name in known else 1 for name in names}
     return [

@@ -114,8 +114,9 @@ def test_a_batch_with_bad_files_ingests_the_good_ones_in_a_real_process(tmp_path
     done = subprocess.run(ledger_command(url, [folder]), capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    errors = done.stderr.splitlines()
+    *errors, summary = done.stderr.splitlines()
     assert sorted(line.split(":")[2].strip() for line in errors) == sorted(bad.name for bad in small)
+    assert summary == f"ledger: {len(seed_bytes())} recorded, {len(small)} failed"
     recorded = [line for line in done.stdout.splitlines() if line.startswith("recorded")]
     assert sorted(line.split()[1] for line in recorded) == sorted(seed_bytes())
     assert ledger_problems(url) == []
@@ -146,7 +147,8 @@ def test_a_bad_database_is_a_one_line_error(tmp_path: Path, db: str, reason: str
 def test_a_refused_file_ingested_again_fails_again_with_its_reason(seeded_url: str, tmp_path: Path) -> None:
     path = tmp_path / "again.txt"
     path.write_bytes("这是一份与预算无关的文件。\n".encode())
-    assert _ingest(seeded_url, path)[0] == 1
+    code, out, first = _ingest(seeded_url, path)
+    assert (code, out) == (1, "")
     before = read_facts(seeded_url)
     code, out, err = _ingest(seeded_url, path)
     assert (code, out) == (1, "")

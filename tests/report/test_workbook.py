@@ -373,8 +373,8 @@ def test_audit_workbook_read_back(session: Session, tmp_path: Path) -> None:
     versions = rows_of(workbook["版本"])
     assert [(row["修订号"].value, row["对比类型"].value) for row in versions] == [
         (1, None),
-        (2, "revision"),
-        (1, "yoy"),
+        (2, "修订"),
+        (1, "同比"),
     ]
     assert _exact(versions[2]["支出总计·变化额（万元）"].value) == Decimal("-5")
 

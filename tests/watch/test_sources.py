@@ -14,6 +14,7 @@ from ledger.errors import NotFoundError
 from ledger.store import Ledger
 from ledger.store.schema import SourceDocumentRow
 from ledger.watch.sources import (
+    MAX_INTERVAL_S,
     Schedule,
     SourceError,
     add_source,
@@ -50,9 +51,14 @@ def test_every_rejects_what_is_not_a_duration_or_too_often(text: str) -> None:
         parse_every(text)
 
 
-@given(st.integers(min_value=10, max_value=10**8))
+@given(st.integers(min_value=10, max_value=MAX_INTERVAL_S))
 def test_format_duration_round_trips(seconds: int) -> None:
     assert parse_every(format_duration(seconds)) == seconds
+
+
+def test_an_interval_longer_than_a_year_is_refused() -> None:
+    with pytest.raises(SourceError, match="less often than every 52w2d"):
+        parse_every("99999999999999999999w")
 
 
 def test_schedule_needs_exactly_one_of_every_and_cron() -> None:
