@@ -14,6 +14,9 @@ from sqlmodel import Session
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.errors import AmbiguousRefError, NotFoundError
+from ledger.findings import Comparison as FindingsComparison
+from ledger.findings import compare as compare_findings
+from ledger.findings import find
 from ledger.model import Snapshot
 from ledger.tables import SnapshotRow
 
@@ -95,3 +98,19 @@ def revisions(session: Session, ref: str) -> list[Comparison]:
     if len(series) < 2:
         raise NotFoundError(f"{store.describe(session, latest)} has no earlier revision to compare with")
     return [compare_rows(session, old, new) for old, new in zip(series, series[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class FindingsBetween:
+    """The audit findings of two versions told apart: new, resolved, persisting (``ledger findings --compare``)."""
+
+    old_ref: str
+    new_ref: str
+    result: FindingsComparison
+
+
+def findings_between(session: Session, old_ref: str, new_ref: str) -> FindingsBetween:
+    """The findings of ``old_ref`` and ``new_ref``, run on their snapshots and compared by key."""
+    old, new = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
+    result = compare_findings(find(store.load_snapshot(old)), find(store.load_snapshot(new)))
+    return FindingsBetween(store.describe(session, old), store.describe(session, new), result)

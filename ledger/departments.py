@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from ledger import events, store
 from ledger.errors import LedgerError, NotFoundError
-from ledger.tables import DepartmentAliasRow, DepartmentRow, SnapshotRow
+from ledger.tables import DepartmentAliasRow, DepartmentRow, FindingRow, SnapshotRow
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,47 @@ def list_departments(session: Session) -> list[DepartmentInfo]:
             )
         )
     return infos
+
+
+@dataclass(frozen=True)
+class DepartmentOverview:
+    """What a list of departments shows besides names: the document kinds held, and the audit findings of the
+    latest version of each kind (the newest year's newest revision)."""
+
+    kinds: list[str]
+    latest_findings: int
+
+
+def department_overview(session: Session) -> dict[int, DepartmentOverview]:
+    """Department id → its :class:`DepartmentOverview`, in two queries whatever the size of the ledger."""
+    latest: dict[tuple[int, str], SnapshotRow] = {}
+    for row in store.current_snapshots(session):
+        series = (row.department_id, row.document_kind)
+        best = latest.get(series)
+        if best is None or (row.fiscal_year, row.revision, row.id or 0) > (
+            best.fiscal_year,
+            best.revision,
+            best.id or 0,
+        ):
+            latest[series] = row
+    counts: dict[int, int] = {}
+    if latest:
+        ids = [row.id for row in latest.values()]
+        query = (
+            select(FindingRow.snapshot_id, func.count(col(FindingRow.id)))
+            .where(col(FindingRow.snapshot_id).in_(ids))
+            .group_by(col(FindingRow.snapshot_id))
+        )
+        counts = {snapshot_id: count for snapshot_id, count in session.exec(query)}
+    kinds: dict[int, list[str]] = {}
+    findings: dict[int, int] = {}
+    for (department_id, kind), row in sorted(latest.items()):
+        kinds.setdefault(department_id, []).append(kind)
+        findings[department_id] = findings.get(department_id, 0) + counts.get(row.id or 0, 0)
+    return {
+        department_id: DepartmentOverview(kinds=listed, latest_findings=findings[department_id])
+        for department_id, listed in kinds.items()
+    }
 
 
 def add_alias(session: Session, alias: str, canonical: str) -> DepartmentRow:

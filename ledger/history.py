@@ -18,7 +18,7 @@ from sqlmodel import Session, col, or_, select
 
 from ledger import store
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
-from ledger.tables import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, SnapshotRow
+from ledger.tables import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, PublicationRow, SnapshotRow
 
 _LINE_KINDS = ("function_line", "fiscal_function_line", "economic_line", "budget_line", "account_line")
 
@@ -146,6 +146,36 @@ def _summary(session: Session, diff: DiffRow, names: dict[int | None, str]) -> D
         moved=diff.moved,
         budget_delta=diff.budget_delta,
     )
+
+
+@dataclass(frozen=True)
+class VersionSource:
+    """Where a version came from: the publication's file name and what the parser could not read as fact."""
+
+    file_name: str
+    warnings: list[str]
+
+
+def version_sources(session: Session, snapshot_ids: list[int]) -> dict[int, VersionSource]:
+    """Snapshot id → its :class:`VersionSource` (warnings as ``code: message (where)``), in one query."""
+    if not snapshot_ids:
+        return {}
+    query = (
+        select(SnapshotRow.id, PublicationRow.filename, SnapshotRow.canonical_json)
+        .join(PublicationRow, col(PublicationRow.id) == col(SnapshotRow.publication_id))
+        .where(col(SnapshotRow.id).in_(snapshot_ids))
+    )
+    sources: dict[int, VersionSource] = {}
+    for snapshot_id, file_name, canonical in session.exec(query):
+        warnings = json.loads(canonical).get("warnings", [])
+        sources[snapshot_id or 0] = VersionSource(
+            file_name=file_name,
+            warnings=[
+                f"{w['code']}: {w['message']}" + (f" ({w['where']})" if w.get("where") else "")
+                for w in warnings
+            ],
+        )
+    return sources
 
 
 def entity_timelines(
