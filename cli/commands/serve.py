@@ -25,7 +25,9 @@ def serve(
     from ledger.web import create_app
 
     if not _is_loopback(host):
-        note(f"warning: serving on {host}: the web view has no login; anyone who can reach it can read the ledger")
+        note(
+            f"warning: serving on {host}: the web view has no login; anyone who can reach it can read the ledger"
+        )
     with user_errors():
         ledger = Ledger((ctx.obj or {}).get("db"), react=False)
     try:

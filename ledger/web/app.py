@@ -7,6 +7,7 @@ and every origin but this one; a bad reference is a 404 page and an unexpected e
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -39,7 +40,9 @@ _HEADERS = (
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response (pages, downloads, static files, errors)."""
+    """Adds the security headers to every response (pages, downloads, static files, errors), and a
+    ``Server-Timing: app;dur=…`` header: the milliseconds the application took to start its answer (what
+    ``bench.web`` measures)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,9 +52,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        start = time.perf_counter()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                took = f"app;dur={(time.perf_counter() - start) * 1000:.1f}".encode()
+                message["headers"] = [*message.get("headers", []), *_HEADERS, (b"server-timing", took)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
