@@ -1,7 +1,7 @@
 """A small server-rendered SVG line chart: one entity's value at each version (no JavaScript, no CDN).
 
-Amounts (万元) are plotted as they are; an indicator's 指标值 by its number, with its operator and unit in the point's
-label (``≥95%``). A version without a number (absent, or a qualitative target) has its place on the axis but no point.
+Amounts (万元) are plotted as they are; an indicator's 指标值 by its number, labelled as written, operator and unit
+included (``≥95%``). A version without a number (absent, or a qualitative target) has its place on the axis but no point.
 Every text is escaped: labels come from publications. Coordinates are computed in Decimal like every other number
 of the ledger, and rounded to a tenth of a pixel.
 """
@@ -20,7 +20,7 @@ from ledger.values import parse_value
 from ledger.workbook import AMOUNT_ENTITIES
 
 WIDTH, HEIGHT = 640, 240
-_LEFT, _RIGHT, _TOP, _BOTTOM = 80, 24, 20, 44
+_LEFT, _RIGHT, _TOP, _BOTTOM = 80, 40, 28, 44
 _PIXEL = Decimal("0.1")
 
 
@@ -54,6 +54,11 @@ def _number(entity: str, value: str) -> Decimal | None:
     if entity == "indicator":
         return parse_value(value).number
     return None
+
+
+def _short(text: str, limit: int = 16) -> str:
+    """A point's label as written (``≥95%``, the operator kept), cut when a target is a sentence."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _px(value: Decimal) -> str:
@@ -103,6 +108,8 @@ def line_chart(points: Sequence[ChartPoint], *, title: str) -> Markup:
             parts.append(
                 f'<circle class="point" cx="{_px(x(index))}" cy="{_px(y(point.value))}" r="5">'
                 f"<title>{escape(point.version)}: {escape(point.text)}</title></circle>"
+                f'<text class="value" x="{_px(x(index))}" y="{_px(y(point.value) - 10)}" text-anchor="middle">'
+                f"{escape(_short(point.text))}</text>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))
