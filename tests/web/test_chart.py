@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from ledger.history import Step, Timeline
 from ledger.web.chart import ChartPoint, line_chart, timeline_points
@@ -67,3 +70,24 @@ def test_a_constant_series_and_a_single_point_are_drawn() -> None:
 
 def test_no_number_no_chart() -> None:
     assert "no numeric value" in line_chart([ChartPoint("a", None, "文字")], title="t")
+
+
+#: Texts as XML can hold them (HTML tolerates control characters, the XML parser of this test does not).
+_TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=30)
+
+
+@given(
+    title=_TEXT,
+    texts=st.lists(_TEXT, min_size=1, max_size=5),
+    numbers=st.lists(st.decimals(min_value=-(10**9), max_value=10**9, places=2), min_size=1, max_size=5),
+)
+def test_any_text_leaves_the_svg_well_formed(title: str, texts: list[str], numbers: list[Decimal]) -> None:
+    points = [
+        ChartPoint(f"v{i}", number, text)
+        for i, (number, text) in enumerate(zip(numbers, texts, strict=False))
+    ]
+    svg = etree.fromstring(
+        str(line_chart(points, title=title)).encode()
+    )  # raises on any markup a text injected
+    assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == len(points)
+    assert svg.findtext("{http://www.w3.org/2000/svg}title") == title
