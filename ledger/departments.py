@@ -64,14 +64,14 @@ class DepartmentOverview:
 
 def department_overview(session: Session) -> dict[int, DepartmentOverview]:
     """Department id → its :class:`DepartmentOverview`, in two queries whatever the size of the ledger."""
-    latest: dict[tuple[int, str], SnapshotRow] = {}
-    for row in store.current_snapshots(session):
+    latest: dict[tuple[int, str], store.SnapshotKey] = {}
+    for row in store.current_snapshot_keys(session):
         series = (row.department_id, row.document_kind)
         best = latest.get(series)
-        if best is None or (row.fiscal_year, row.revision, row.id or 0) > (
+        if best is None or (row.fiscal_year, row.revision, row.id) > (
             best.fiscal_year,
             best.revision,
-            best.id or 0,
+            best.id,
         ):
             latest[series] = row
     counts: dict[int, int] = {}
@@ -87,7 +87,7 @@ def department_overview(session: Session) -> dict[int, DepartmentOverview]:
     findings: dict[int, int] = {}
     for (department_id, kind), row in sorted(latest.items()):
         kinds.setdefault(department_id, []).append(kind)
-        findings[department_id] = findings.get(department_id, 0) + counts.get(row.id or 0, 0)
+        findings[department_id] = findings.get(department_id, 0) + counts.get(row.id, 0)
     return {
         department_id: DepartmentOverview(kinds=listed, latest_findings=findings[department_id])
         for department_id, listed in kinds.items()

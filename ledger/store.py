@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -264,6 +265,31 @@ def current_counts_by_department(session: Session) -> dict[int, dict[int, int]]:
     for department_id, year, count in session.exec(query):
         counts.setdefault(department_id, {})[year] = count
     return counts
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    """Where a current snapshot sits (its series and revision), without the row: what overviews of the whole
+    ledger need, at a fraction of the cost of loading 10,000 rows."""
+
+    id: int
+    department_id: int
+    document_kind: str
+    fiscal_year: int
+    revision: int
+
+
+def current_snapshot_keys(session: Session) -> list[SnapshotKey]:
+    """:class:`SnapshotKey` of every current snapshot (the newest parse of each publication), in one query."""
+    # Five columns: more than sqlmodel's typed select() takes, so SQLAlchemy's own.
+    query = sa_select(
+        col(SnapshotRow.id),
+        col(SnapshotRow.department_id),
+        col(SnapshotRow.document_kind),
+        col(SnapshotRow.fiscal_year),
+        col(SnapshotRow.revision),
+    ).where(SnapshotRow.id == _newest_parse(None))
+    return [SnapshotKey(*row) for row in session.execute(query)]
 
 
 def _series_order(row: SnapshotRow) -> tuple[int, str, int, int, int]:

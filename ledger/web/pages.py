@@ -276,7 +276,9 @@ def ledger_page(request: Request, session: Session) -> tuple[str, dict[str, Any]
         "head": head,
         "report": report,
         "expected": expected_text,
-        "snapshots": len(store.current_snapshots(session)),
+        "snapshots": sum(
+            sum(years.values()) for years in store.current_counts_by_department(session).values()
+        ),
     }
 
 
