@@ -25,7 +25,7 @@ import uvicorn
 from bench.harness import Report, arguments, finish
 from bench.history import followed_entities, pick_department, snapshot_count, tiny_ledger
 from ledger import store
-from ledger.history import department_history
+from ledger.query.history import department_history
 from ledger.store import Ledger
 from ledger.web import create_app
 from ledger.web.app import department_url, diff_url, findings_url, history_url
@@ -75,7 +75,7 @@ def pages(ledger: Ledger) -> list[tuple[str, str]]:
 def _project_keys(session: object, ref: str) -> list[str]:
     from sqlmodel import Session, select
 
-    from ledger.tables import EntityValueRow
+    from ledger.store.schema import EntityValueRow
 
     assert isinstance(session, Session)
     row = store.resolve_ref(session, ref)
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 ledger.close()
     for url in args.db:
-        ledger = Ledger(url if "://" in url else f"sqlite:///{url}", migrate=False, react=False)
+        ledger = Ledger(url if "://" in url else f"sqlite:///{url}", migrate=False, derive=False)
         try:
             measure_pages(report, ledger, args.repeat, url)
         finally:

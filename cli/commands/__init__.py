@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments, diff, findings, history, serve, watch
+from . import core, departments, diff, findings, history, serve, watch
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.context import user_errors
-from cli.output import note
+from ..context import user_errors
+from ..output import note
 
 
 def serve(
@@ -29,7 +29,7 @@ def serve(
             f"warning: serving on {host}: the web view has no login; anyone who can reach it can read the ledger"
         )
     with user_errors():
-        ledger = Ledger((ctx.obj or {}).get("db"), react=False)
+        ledger = Ledger((ctx.obj or {}).get("db"), derive=False)
     try:
         typer.echo(f"serving {ledger.url} at http://{host}:{port}/ (read-only; Ctrl-C stops)")
         uvicorn.run(create_app(ledger), host=host, port=port, log_level="warning")

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.findings import carry_over, costs, indicators, parse_warnings, spending, stale, totals
-from ledger.findings.model import FINDINGS_SCHEMA, SEVERITIES, Finding, Severity, severity_rank
+from ledger.findings.finding import FINDINGS_SCHEMA, SEVERITIES, Finding, Severity, severity_rank
 from ledger.model import Snapshot
 
 __all__ = [

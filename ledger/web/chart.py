@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from ledger.canonical import decimal_text
-from ledger.history import Timeline
-from ledger.values import parse_value
-from ledger.workbook import AMOUNT_ENTITIES
+from ledger.model.canonical import decimal_text
+from ledger.model.values import parse_value
+from ledger.query.history import Timeline
+from ledger.report.workbook import AMOUNT_ENTITIES
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 80, 40, 28, 44

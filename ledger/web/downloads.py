@@ -1,4 +1,4 @@
-"""Downloads of what a page shows, through the existing exports (:mod:`ledger.export`): XLSX (a sheet per kind),
+"""Downloads of what a page shows, through the existing exports (:mod:`ledger.report.writers`): XLSX (a sheet per kind),
 CSV (one kind: ``&sheet=``, else the page's main one; UTF-8 with a byte-order mark for Excel) and JSON."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from ledger.export import csv_text, json_text, to_xlsx
+from ledger.report.writers import csv_text, json_text, to_xlsx
 
 _TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

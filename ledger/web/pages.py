@@ -17,24 +17,26 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ledger import compare, store
-from ledger.departments import department_overview, list_departments
-from ledger.diff.export import cell_text
+from ledger import store
 from ledger.diff.records import CHANGE_KINDS, ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult
-from ledger.export import findings_records
 from ledger.findings import SEVERITIES, Finding, find
-from ledger.history import department_history, department_of, entity_timelines, version_sources
-from ledger.side_by_side import INDICATOR_FIELDS, project_sides
-from ledger.verify import Digest, digest, verify
-from ledger.web.chart import line_chart, timeline_points
-from ledger.web.downloads import BadRequest, download
-from ledger.workbook import (
+from ledger.query import comparisons as compare
+from ledger.query.history import department_history, department_of, entity_timelines, version_sources
+from ledger.query.overview import department_overview
+from ledger.query.side_by_side import INDICATOR_FIELDS, project_sides
+from ledger.report.diff_formats import cell_text
+from ledger.report.workbook import (
     change_summary,
     diff_sheets,
     findings_comparison_records,
     timeline_records,
     version_records,
 )
+from ledger.report.writers import findings_records
+from ledger.store.departments import list_departments
+from ledger.store.verify import Digest, digest, verify
+from ledger.web.chart import line_chart, timeline_points
+from ledger.web.downloads import BadRequest, download
 
 Handler = Callable[[Request, Session], "tuple[str, dict[str, Any]] | Response"]
 

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 
 from ledger.demo import SAMPLES, run_demo
-from ledger.ingest import ingest_paths
+from ledger.pipeline.ingest import ingest_paths
 from ledger.store import Ledger
 from ledger.web import create_app
 
@@ -39,7 +39,7 @@ class Server:
     """uvicorn serving ``ledger.web`` over one ledger in a background thread."""
 
     def __init__(self, url: str) -> None:
-        self.ledger = Ledger(url, react=False)
+        self.ledger = Ledger(url, derive=False)
         port = _free_port()
         config = uvicorn.Config(create_app(self.ledger), host="127.0.0.1", port=port, log_level="error")
         self.server = uvicorn.Server(config)

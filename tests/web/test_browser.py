@@ -157,7 +157,12 @@ def test_findings_and_verification_on_demand(page: Any, demo_server: Server) -> 
 
 def test_hostile_publication_texts_render_as_text(page: Any, hostile_server: Server) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def record(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
     page.goto(hostile_server.base + diff_url(f"{LAOTING}@2023", f"{LAOTING}@2024"))
     body = page.locator("main").inner_text()
     assert SCRIPT_NAME in body

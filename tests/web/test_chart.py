@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from ledger.history import Step, Timeline
+from ledger.query.history import Step, Timeline
 from ledger.web.chart import ChartPoint, line_chart, timeline_points
 
 

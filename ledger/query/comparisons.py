@@ -1,0 +1,116 @@
+"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (SPEC §5–§6).
+
+Year-over-year compares the latest revision of year N with the latest revision of year N-1 of the same document
+kind; revision-to-revision compares each publication of a series with the one before it; two parses of one
+publication are a ``reparse`` comparison, never a change by the department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from ledger import store
+from ledger.diff import DiffResult, diff_snapshots, scope_between
+from ledger.errors import AmbiguousRefError, NotFoundError
+from ledger.findings import Comparison as FindingsComparison
+from ledger.findings import compare as compare_findings
+from ledger.findings import find
+from ledger.model import Snapshot
+from ledger.store.schema import SnapshotRow
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: SnapshotRow
+    new: SnapshotRow
+    old_ref: str
+    new_ref: str
+    result: DiffResult
+
+
+def compare_rows(session: Session, old: SnapshotRow, new: SnapshotRow) -> Comparison:
+    result = diff_rows(old, new, store.load_snapshot(old), store.load_snapshot(new))
+    return Comparison(old, new, store.describe(session, old), store.describe(session, new), result)
+
+
+def diff_rows(
+    old: SnapshotRow, new: SnapshotRow, old_snapshot: Snapshot, new_snapshot: Snapshot
+) -> DiffResult:
+    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s)."""
+    scope = scope_between(
+        old_snapshot, new_snapshot, same_publication=old.publication_id == new.publication_id
+    )
+    return diff_snapshots(
+        old_snapshot, new_snapshot, scope=scope, old_hash=old.content_hash, new_hash=new.content_hash
+    )
+
+
+def compare_refs(session: Session, old_ref: str, new_ref: str) -> Comparison:
+    return compare_rows(session, store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref))
+
+
+def latest_in_series(session: Session, department_id: int, year: int, kind: str) -> SnapshotRow | None:
+    return store.latest_of(
+        store.current_snapshots(session, department_ids=[department_id], year=year, kind=kind)
+    )
+
+
+def year_over_year(session: Session, department: str, year: int, kind: str | None = None) -> Comparison:
+    """Year ``year`` against ``year - 1``: the latest revision of each, same document kind."""
+    new = store.resolve_ref(session, f"{department}@{year}" + (f"/{kind}" if kind else ""))
+    old = latest_in_series(session, new.department_id, year - 1, new.document_kind)
+    if old is None:
+        name = store.department_name(session, new.department_id)
+        raise NotFoundError(
+            f"no {new.document_kind} snapshot of {name} for {year - 1} to compare {year} with"
+        )
+    return compare_rows(session, old, new)
+
+
+def previous_year(session: Session, row: SnapshotRow) -> SnapshotRow | None:
+    return latest_in_series(session, row.department_id, row.fiscal_year - 1, row.document_kind)
+
+
+def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
+    """The publication before ``row`` in its series (current parse), or None for a first revision."""
+    return store.latest_of(
+        store.current_snapshots(
+            session,
+            department_ids=[row.department_id],
+            year=row.fiscal_year,
+            kind=row.document_kind,
+            below_revision=row.revision,
+        )
+    )
+
+
+def revisions(session: Session, ref: str) -> list[Comparison]:
+    """Each revision of the series named by ``ref`` (``DEPARTMENT@YEAR[/KIND]``) against the one before it."""
+    if "@" not in ref:
+        raise AmbiguousRefError(f"--revisions needs DEPARTMENT@YEAR, not {ref!r}")
+    latest = store.resolve_ref(session, ref)
+    series = store.current_snapshots(
+        session, department_ids=[latest.department_id], year=latest.fiscal_year, kind=latest.document_kind
+    )
+    series.sort(key=lambda r: (r.revision, r.id or 0))
+    if len(series) < 2:
+        raise NotFoundError(f"{store.describe(session, latest)} has no earlier revision to compare with")
+    return [compare_rows(session, old, new) for old, new in zip(series, series[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class FindingsBetween:
+    """The audit findings of two versions told apart: new, resolved, persisting (``ledger findings --compare``)."""
+
+    old_ref: str
+    new_ref: str
+    result: FindingsComparison
+
+
+def findings_between(session: Session, old_ref: str, new_ref: str) -> FindingsBetween:
+    """The findings of ``old_ref`` and ``new_ref``, run on their snapshots and compared by key."""
+    old, new = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
+    result = compare_findings(find(store.load_snapshot(old)), find(store.load_snapshot(new)))
+    return FindingsBetween(store.describe(session, old), store.describe(session, new), result)
