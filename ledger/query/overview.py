@@ -3,6 +3,7 @@ audit findings the latest version of each kind has (the web view's department li
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -20,10 +21,13 @@ class DepartmentOverview:
     latest_findings: int
 
 
-def department_overview(session: Session) -> dict[int, DepartmentOverview]:
-    """Department id → its :class:`DepartmentOverview`, in two queries whatever the size of the ledger."""
+def department_overview(
+    session: Session, department_ids: Collection[int] | None = None
+) -> dict[int, DepartmentOverview]:
+    """Department id → its :class:`DepartmentOverview` (of ``department_ids``, else of every department), in two
+    queries whatever the size of the ledger."""
     latest: dict[tuple[int, str], store.SnapshotKey] = {}
-    for row in store.current_snapshot_keys(session):
+    for row in store.current_snapshot_keys(session, department_ids):
         series = (row.department_id, row.document_kind)
         best = latest.get(series)
         if best is None or (row.fiscal_year, row.revision, row.id) > (

@@ -252,13 +252,18 @@ def current_snapshots(
     return list(session.exec(query))
 
 
-def current_counts_by_department(session: Session) -> dict[int, dict[int, int]]:
-    """For each department, its current snapshots counted by fiscal year, in one grouped query."""
+def current_counts_by_department(
+    session: Session, department_ids: Collection[int] | None = None
+) -> dict[int, dict[int, int]]:
+    """For each department (of ``department_ids``, else every one), its current snapshots counted by fiscal year,
+    in one grouped query."""
     query = (
         select(SnapshotRow.department_id, SnapshotRow.fiscal_year, func.count(col(SnapshotRow.id)))
         .where(SnapshotRow.id == _newest_parse(None))
         .group_by(col(SnapshotRow.department_id), col(SnapshotRow.fiscal_year))
     )
+    if department_ids is not None:
+        query = query.where(col(SnapshotRow.department_id).in_(list(department_ids)))
     counts: dict[int, dict[int, int]] = {}
     for department_id, year, count in session.exec(query):
         counts.setdefault(department_id, {})[year] = count
@@ -277,8 +282,11 @@ class SnapshotKey:
     revision: int
 
 
-def current_snapshot_keys(session: Session) -> list[SnapshotKey]:
-    """:class:`SnapshotKey` of every current snapshot (the newest parse of each publication), in one query."""
+def current_snapshot_keys(
+    session: Session, department_ids: Collection[int] | None = None
+) -> list[SnapshotKey]:
+    """:class:`SnapshotKey` of every current snapshot (the newest parse of each publication) of ``department_ids``
+    (every department when None), in one query."""
     # Five columns: more than sqlmodel's typed select() takes, so SQLAlchemy's own.
     query = sa_select(
         col(SnapshotRow.id),
@@ -287,6 +295,8 @@ def current_snapshot_keys(session: Session) -> list[SnapshotKey]:
         col(SnapshotRow.fiscal_year),
         col(SnapshotRow.revision),
     ).where(SnapshotRow.id == _newest_parse(None))
+    if department_ids is not None:
+        query = query.where(col(SnapshotRow.department_id).in_(list(department_ids)))
     return [SnapshotKey(*row) for row in session.execute(query)]
 
 

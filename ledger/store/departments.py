@@ -7,6 +7,7 @@ alias added is an event, so the log shows when two names were declared the same.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -27,18 +28,29 @@ class DepartmentInfo:
     years: list[int]
 
 
-def list_departments(session: Session) -> list[DepartmentInfo]:
-    """Every department by name, with its aliases and its current snapshots: three queries whatever the size."""
-    counts = store.current_counts_by_department(session)
+def department_ids_by_name(session: Session, text: str | None = None) -> list[int]:
+    """The ids of every department, or of those whose name or an alias contains ``text``, in name order: what a
+    paged listing slices before asking :func:`list_departments` about one page."""
+    if text:
+        return [d.id for d in sorted(store.departments_matching(session, text), key=lambda d: d.name) if d.id]
+    query = select(DepartmentRow.id).order_by(col(DepartmentRow.name))
+    return [department_id for department_id in session.exec(query) if department_id is not None]
+
+
+def list_departments(session: Session, department_ids: Collection[int] | None = None) -> list[DepartmentInfo]:
+    """Every department (of ``department_ids``, when given) by name, with its aliases and its current snapshots:
+    three queries whatever the size."""
+    counts = store.current_counts_by_department(session, department_ids)
+    alias_query = select(DepartmentAliasRow.alias, DepartmentAliasRow.department_id)
+    department_query = select(DepartmentRow)
+    if department_ids is not None:
+        alias_query = alias_query.where(col(DepartmentAliasRow.department_id).in_(list(department_ids)))
+        department_query = department_query.where(col(DepartmentRow.id).in_(list(department_ids)))
     aliases: dict[int, list[str]] = {}
-    for alias, department_id in session.exec(
-        select(DepartmentAliasRow.alias, DepartmentAliasRow.department_id).order_by(
-            col(DepartmentAliasRow.alias)
-        )
-    ):
+    for alias, department_id in session.exec(alias_query.order_by(col(DepartmentAliasRow.alias))):
         aliases.setdefault(department_id, []).append(alias)
     infos = []
-    for department in session.exec(select(DepartmentRow).order_by(col(DepartmentRow.name))):
+    for department in session.exec(department_query.order_by(col(DepartmentRow.name))):
         assert department.id is not None
         years = counts.get(department.id, {})
         infos.append(

@@ -33,7 +33,7 @@ from ledger.report.workbook import (
     version_records,
 )
 from ledger.report.writers import findings_records
-from ledger.store.departments import list_departments
+from ledger.store.departments import department_ids_by_name, list_departments
 from ledger.store.verify import Digest, digest, verify
 from ledger.web.chart import line_chart, timeline_points
 from ledger.web.downloads import BadRequest, download
@@ -44,27 +44,50 @@ Handler = Callable[[Request, Session], "tuple[str, dict[str, Any]] | Response"]
 # --- departments ----------------------------------------------------------------------------------------------
 
 
+#: Departments per page of the list: a ledger of 5,000 departments is a long table to send and to read.
+PAGE_SIZE = 100
+
+
 def departments(request: Request, session: Session) -> tuple[str, dict[str, Any]] | Response:
-    """Every department: names, aliases, years, kinds, findings of the latest versions; ``?q=`` searches."""
+    """The departments, a page at a time: names, aliases, years, kinds, findings of the latest versions; ``?q=``
+    searches names and aliases. The downloads hold every department that matches."""
     query = request.query_params.get("q", "").strip()
-    infos = list_departments(session)
-    if query:
-        wanted = {d.id for d in store.departments_matching(session, query)}
-        infos = [info for info in infos if info.id in wanted]
-    overview = department_overview(session)
-    rows = [(info, overview.get(info.id)) for info in infos]
-    records = [
-        {
-            **info.__dict__,
-            "kinds": found.kinds if found else [],
-            "latest_findings": found.latest_findings if found else 0,
-        }
-        for info, found in rows
-    ]
+    ids = department_ids_by_name(session, query or None)
     fmt = request.query_params.get("format")
     if fmt:
-        return download({"departments": records}, fmt, "departments", request.query_params.get("sheet"))
-    return "departments.html", {"title": "Departments 部门", "rows": rows, "query": query}
+        return download({"departments": _department_records(session, ids)}, fmt, "departments", None)
+    pages = max(1, -(-len(ids) // PAGE_SIZE))
+    page = _page_number(request, pages)
+    shown = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    overview = department_overview(session, shown)
+    rows = [(info, overview.get(info.id)) for info in list_departments(session, shown)] if shown else []
+    return "departments.html", {
+        "title": "Departments 部门",
+        "rows": rows,
+        "query": query,
+        "page": page,
+        "pages": pages,
+        "total": len(ids),
+    }
+
+
+def _page_number(request: Request, pages: int) -> int:
+    text = request.query_params.get("page", "1")
+    if not text.isdigit() or not 1 <= int(text) <= pages:
+        raise BadRequest(f"page {text!r} does not exist (1 to {pages})")
+    return int(text)
+
+
+def _department_records(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    overview = department_overview(session, ids)
+    return [
+        {
+            **info.__dict__,
+            "kinds": overview[info.id].kinds if info.id in overview else [],
+            "latest_findings": overview[info.id].latest_findings if info.id in overview else 0,
+        }
+        for info in (list_departments(session, ids) if ids else [])
+    ]
 
 
 # --- a department ---------------------------------------------------------------------------------------------

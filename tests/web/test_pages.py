@@ -11,6 +11,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from ledger.web import pages
 from ledger.web.app import CONTENT_SECURITY_POLICY, diff_url, findings_url
 from tests.web.conftest import HAIGANG, IMG_NAME, LAOTING, SCRIPT_NAME, Server
 
@@ -168,3 +169,19 @@ def test_publication_texts_are_escaped(hostile_server: Server) -> None:
         assert SCRIPT_NAME not in page.text and IMG_NAME not in page.text
         data = client.get(diff_url(f"{LAOTING}@2023", f"{LAOTING}@2024"), params={"format": "json"})
         assert SCRIPT_NAME in json.dumps(data.json(), ensure_ascii=False)  # the download keeps the text as is
+
+
+def test_the_department_list_comes_a_page_at_a_time(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    first = http.get("/")
+    assert first.text.count('class="department"') == 2
+    assert "5 departments · page 1 of 3" in first.text
+    assert 'rel="next" href="/?page=2"' in first.text
+    last = http.get("/", params={"page": "3"})
+    assert last.text.count('class="department"') == 1
+    assert 'rel="prev" href="/?page=2"' in last.text and 'rel="next"' not in last.text
+    assert http.get("/", params={"page": "4"}).status_code == 400
+    listed = http.get("/", params={"page": "2", "format": "json"}).json()["sheets"]["departments"]
+    assert len(listed) == 5  # a download holds every department, not one page
