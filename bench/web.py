@@ -28,7 +28,7 @@ from ledger import store
 from ledger.query.history import department_history
 from ledger.store import Ledger
 from ledger.web import create_app
-from ledger.web.app import department_url, diff_url, findings_url, history_url
+from ledger.web.urls import department_url, diff_url, findings_url, history_url
 
 TARGET_MS = 200.0
 _DURATION = re.compile(r"app;dur=([0-9.]+)")

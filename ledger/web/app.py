@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +24,7 @@ from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
 from ledger.store import Ledger
 from ledger.web import pages
 from ledger.web.downloads import BadRequest
+from ledger.web.urls import department_url, diff_url, findings_url, history_url, with_query
 
 #: No script at all, styles from this origin only, images (the charts are inline SVG) from here or data: URLs.
 CONTENT_SECURITY_POLICY = (
@@ -82,34 +82,6 @@ def environment() -> Environment:
     return env
 
 
-def _path(text: str) -> str:
-    """One part of a path, percent-encoded (CJK, spaces, ``#``, ``?``); ``@`` and ``/`` of refs stay readable."""
-    return quote(text, safe="@/")
-
-
-def department_url(name: str, year: int | None = None) -> str:
-    return f"/d/{quote(name, safe='')}" + (f"/{year}" if year is not None else "")
-
-
-def diff_url(old: str, new: str, **query: str) -> str:
-    return f"/diff/{_path(old)}..{_path(new)}" + (f"?{urlencode(query)}" if query else "")
-
-
-def findings_url(new: str, old: str | None = None) -> str:
-    return f"/findings/{_path(old)}..{_path(new)}" if old else f"/findings/{_path(new)}"
-
-
-def history_url(department: str, **query: str) -> str:
-    return f"{department_url(department)}/history?{urlencode(query)}"
-
-
-def with_query(request: Request, **changes: str | None) -> str:
-    """This page's URL with some query parameters replaced (None removes one): download links, filters."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v is not None]
-    return request.url.path + (f"?{urlencode(params)}" if params else "")
-
-
 def create_app(ledger: Ledger) -> Starlette:
     """The application over an open ledger (the caller closes it)."""
     env = environment()
@@ -159,6 +131,7 @@ def create_app(ledger: Ledger) -> Starlette:
         Route("/d/{department}/history", page(pages.history), methods=["GET"]),
         Route("/d/{department}/{year:int}", page(pages.department), methods=["GET"]),
         Route("/diff/{refs:path}", page(pages.comparison), methods=["GET"]),
+        Route("/compare", page(pages.compare_form), methods=["GET"]),
         Route("/findings/{refs:path}", page(pages.findings), methods=["GET"]),
         Route("/ledger", page(pages.ledger_page), methods=["GET"]),
         Mount("/static", app=static, name="static"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from ledger import store
 from ledger.diff.records import CHANGE_KINDS, ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult
@@ -37,6 +37,7 @@ from ledger.store.departments import department_ids_by_name, list_departments
 from ledger.store.verify import Digest, digest, verify
 from ledger.web.chart import line_chart, timeline_points
 from ledger.web.downloads import BadRequest, download
+from ledger.web.urls import diff_url
 
 Handler = Callable[[Request, Session], "tuple[str, dict[str, Any]] | Response"]
 
@@ -118,6 +119,7 @@ def department(request: Request, session: Session) -> tuple[str, dict[str, Any]]
         "grid": {y: dict(grid[y]) for y in sorted(grid, reverse=True)},
         "sources": sources,
         "count": len(versions),
+        "versions": sorted(versions, key=lambda v: (v.fiscal_year, v.revision, v.document_kind)),
     }
 
 
@@ -212,6 +214,14 @@ def comparison(request: Request, session: Session) -> tuple[str, dict[str, Any]]
         "side_fields": INDICATOR_FIELDS,
         "project_key": project_key,
     }
+
+
+def compare_form(request: Request, session: Session) -> tuple[str, dict[str, Any]] | Response:
+    """``/compare?old=REF&new=REF`` (the department page's form) → the comparison's own, shareable URL."""
+    old, new = request.query_params.get("old", "").strip(), request.query_params.get("new", "").strip()
+    if not old or not new:
+        raise BadRequest("choose two versions to compare (old and new)")
+    return RedirectResponse(diff_url(old, new), status_code=303)
 
 
 def _groups(result: DiffResult) -> list[tuple[str, list[Change]]]:

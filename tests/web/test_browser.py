@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ledger.web.app import diff_url
+from ledger.web.urls import diff_url
 from tests.web.conftest import HAIGANG, IMG_NAME, LAOTING, SCRIPT_NAME, Server, artifacts_dir
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from ledger.web import pages
-from ledger.web.app import CONTENT_SECURITY_POLICY, diff_url, findings_url
+from ledger.web.app import CONTENT_SECURITY_POLICY
+from ledger.web.urls import diff_url, findings_url
 from tests.web.conftest import HAIGANG, IMG_NAME, LAOTING, SCRIPT_NAME, Server
 
 REVISION = diff_url(f"{HAIGANG}@2024r1/budget-disclosure", f"{HAIGANG}@2024r2/budget-disclosure")
@@ -185,3 +186,30 @@ def test_the_department_list_comes_a_page_at_a_time(
     assert http.get("/", params={"page": "4"}).status_code == 400
     listed = http.get("/", params={"page": "2", "format": "json"}).json()["sheets"]["departments"]
     assert len(listed) == 5  # a download holds every department, not one page
+
+
+def test_the_compare_form_redirects_to_the_comparison_url(http: httpx.Client) -> None:
+    department = http.get(f"/d/{HAIGANG}")
+    assert 'action="/compare"' in department.text
+    old, new = f"{HAIGANG}@2024r1/budget-disclosure", f"{HAIGANG}@2025r1/budget-disclosure"
+    answer = http.get("/compare", params={"old": old, "new": new})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == diff_url(old, new)
+    assert http.get("/compare", params={"old": old}).status_code == 400
+
+
+def test_hostile_names_are_escaped_on_every_page_that_shows_them(hostile_server: Server) -> None:
+    with httpx.Client(base_url=hostile_server.base, timeout=30) as client:
+        for path, params in (
+            (findings_url(f"{LAOTING}@2024"), {}),
+            (findings_url(f"{LAOTING}@2024", f"{LAOTING}@2023"), {}),
+            (f"/d/{LAOTING}/history", {"project": "alert(1)"}),
+            (diff_url(f"{LAOTING}@2023", f"{LAOTING}@2024"), {"only": "added", "tag": "<b>"}),
+        ):
+            page = client.get(path, params=params)
+            assert SCRIPT_NAME not in page.text and IMG_NAME not in page.text, path
+            assert "<b>" not in page.text
+        history = client.get(f"/d/{LAOTING}/history", params={"project": "alert(1)"})
+        assert (
+            history.text.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
+        )  # the heading and the chart's title
