@@ -7,6 +7,8 @@ normalises amounts and indicator values; :mod:`.notices` reads funding notice re
 
 from ledger.model.snapshot import (
     DOCUMENT_KINDS,
+    ECONOMIC_LINE_COLUMNS,
+    FUNCTION_LINE_COLUMNS,
     SNAPSHOT_SCHEMA,
     Accounts,
     BasicInfo,
@@ -19,6 +21,7 @@ from ledger.model.snapshot import (
     IndicatorValue,
     KeyTask,
     Line,
+    LineColumns,
     Model,
     Notice,
     Operator,
@@ -40,6 +43,9 @@ __all__ = [
     "BudgetOverview",
     "FunctionLine",
     "EconomicLine",
+    "LineColumns",
+    "FUNCTION_LINE_COLUMNS",
+    "ECONOMIC_LINE_COLUMNS",
     "Accounts",
     "Goal",
     "KeyTask",

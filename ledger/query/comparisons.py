@@ -1,4 +1,4 @@
-"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (SPEC §5–§6).
+"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (docs/architecture.md §5–§6).
 
 Year-over-year compares the latest revision of year N with the latest revision of year N-1 of the same document
 kind; revision-to-revision compares each publication of a series with the one before it; two parses of one
@@ -14,9 +14,8 @@ from sqlmodel import Session
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.errors import AmbiguousRefError, NotFoundError
-from ledger.findings import Comparison as FindingsComparison
+from ledger.findings import FindingsComparison, find
 from ledger.findings import compare as compare_findings
-from ledger.findings import find
 from ledger.model import Snapshot
 from ledger.store.schema import SnapshotRow
 

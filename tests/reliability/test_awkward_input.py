@@ -1,4 +1,4 @@
-"""Valid but awkward input is read correctly (SPEC §3, §9): every seed re-encoded (GB18030, UTF-16 with a byte-order
+"""Valid but awkward input is read correctly (docs/architecture.md §3, §9): every seed re-encoded (GB18030, UTF-16 with a byte-order
 mark, UTF-8 with one) or with other line ends (CRLF, CR) gives the very snapshot its UTF-8 original gives."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def test_reencoded_seed_gives_the_same_snapshot(seed: str, encoding: str) -> Non
     assert content_hash(parse_publication(data, seed).snapshot) == content_hash(full_snapshot(seed))
 
 
+@pytest.mark.slow
 def test_a_reencoded_publication_is_stored_but_adds_no_revision(tmp_path: Path) -> None:
     """Other bytes, same content: a new publication, and ``duplicate-content`` instead of a second revision."""
     seed = "laoting-hrss-2024-targets.txt"

@@ -1,4 +1,4 @@
-"""Crash safety (SPEC §9): an ingest killed with SIGKILL at any point leaves a ledger that verifies, with no half
+"""Crash safety (docs/architecture.md §9): an ingest killed with SIGKILL at any point leaves a ledger that verifies, with no half
 snapshot (every snapshot has its event and every event its row; every publication its publication-received event
 and exactly one outcome), and running the same ingest again completes it exactly once: the ledger then holds what
 an uninterrupted run records, event for event.
@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.ledgers import Databases, EngineName
 from tests.reliability.processes import CrashPlan, Zygote, crash_campaign, write_files
 
@@ -23,6 +25,7 @@ PLANS: dict[EngineName, CrashPlan] = {
 }
 
 
+@pytest.mark.slow
 def test_a_killed_ingest_leaves_the_ledger_whole_and_a_rerun_completes_it(
     engine: EngineName, databases: Databases, zygote: Zygote, tmp_path: Path
 ) -> None:
