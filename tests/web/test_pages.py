@@ -11,6 +11,8 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from ledger.demo import run_demo
+from ledger.store import Ledger
 from ledger.web import pages
 from ledger.web.app import CONTENT_SECURITY_POLICY
 from ledger.web.urls import diff_url, findings_url
@@ -213,3 +215,28 @@ def test_hostile_names_are_escaped_on_every_page_that_shows_them(hostile_server:
         assert (
             history.text.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
         )  # the heading and the chart's title
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_every_page_answers_on_postgresql(pg_url: str) -> None:
+    """The same pages over a PostgreSQL ledger: the queries behind them (LIKE with escapes, grouped counts, the
+    five-column key query) are SQL both databases must answer alike."""
+    with Ledger(pg_url) as ledger:
+        run_demo(ledger)
+    with Server(pg_url) as server, httpx.Client(base_url=server.base, timeout=30) as client:
+        for path, params in (
+            ("/", {}),
+            ("/", {"q": "海港"}),
+            (f"/d/{HAIGANG}", {}),
+            (REVISION, {"project": "13030224P00308P12449R"}),
+            (f"/d/{HAIGANG}/history", {"project": "专网维护费"}),
+            (findings_url(f"{HAIGANG}@2024r2", f"{HAIGANG}@2024r1"), {}),
+            ("/ledger", {"verify": "1"}),
+        ):
+            assert client.get(path, params=params).status_code == 200, path
+        sides = client.get(REVISION, params={"project": "13030224P00308P12449R"}).text
+        assert sides.count('<span class="mark">') == 1
+        assert (
+            client.get(f"/d/{HAIGANG}/history", params={"project": "专网维护费"}).text.count("<circle") == 3
+        )
