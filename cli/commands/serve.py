@@ -17,6 +17,10 @@ def serve(
         str, typer.Option("--host", help="Address to listen on (the view has no login: keep it local).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Ledger database to serve (as `ledger --db`, which it overrides)."),
+    ] = None,
 ) -> None:
     """Serve a read-only web view of the ledger: departments, timelines, comparisons, histories, findings."""
     import uvicorn
@@ -29,7 +33,7 @@ def serve(
             f"warning: serving on {host}: the web view has no login; anyone who can reach it can read the ledger"
         )
     with user_errors():
-        ledger = Ledger((ctx.obj or {}).get("db"), derive=False)
+        ledger = Ledger(db or (ctx.obj or {}).get("db"), derive=False)
     try:
         typer.echo(f"serving {ledger.url} at http://{host}:{port}/ (read-only; Ctrl-C stops)")
         uvicorn.run(create_app(ledger), host=host, port=port, log_level="warning")

@@ -25,7 +25,7 @@ def _free_port() -> int:
 
 def _serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
-    command = [sys.executable, "-m", "cli", "--db", str(db), "serve", "--port", str(port), *extra]
+    command = [sys.executable, "-m", "ledger_cli", "serve", "--db", str(db), "--port", str(port), *extra]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
