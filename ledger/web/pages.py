@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ledger import store
 from ledger.diff.records import CHANGE_KINDS, ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult
+from ledger.errors import NotFoundError
 from ledger.findings import SEVERITIES, Finding, find
 from ledger.query import comparisons as compare
 from ledger.query.history import department_history, department_of, entity_timelines, version_sources
@@ -102,7 +103,7 @@ def department(request: Request, session: Session) -> tuple[str, dict[str, Any]]
     if year is not None:
         versions = [v for v in versions if v.fiscal_year == year]
         if not versions:
-            raise _not_found(f"{found.name} has no version for {year}")
+            raise NotFoundError(f"{found.name} has no version for {year}")
     fmt = request.query_params.get("format")
     if fmt:
         return download({"versions": version_records(versions)}, fmt, "versions", None)
@@ -123,12 +124,6 @@ def department(request: Request, session: Session) -> tuple[str, dict[str, Any]]
     }
 
 
-def _not_found(message: str) -> Exception:
-    from ledger.errors import NotFoundError
-
-    return NotFoundError(message)
-
-
 # --- history --------------------------------------------------------------------------------------------------
 
 
@@ -142,7 +137,7 @@ def history(request: Request, session: Session) -> tuple[str, dict[str, Any]] | 
     timelines = entity_timelines(session, found.name, **follow)
     if not timelines:
         what = follow["indicator"] or follow["project"] or follow["line"]
-        raise _not_found(f"nothing named {what!r} in {found.name}'s versions")
+        raise NotFoundError(f"nothing named {what!r} in {found.name}'s versions")
     fmt = params.get("format")
     if fmt:
         return download({"timeline": timeline_records(timelines)}, fmt, "timeline", None)
