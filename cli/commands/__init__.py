@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import core, departments, diff, findings, history, serve, watch
+from . import across, core, departments, diff, findings, history, outcomes, serve, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -12,6 +12,8 @@ def register(app: typer.Typer) -> None:
     departments.register(app)
     diff.register(app)
     history.register(app)
+    across.register(app)
+    outcomes.register(app)
     watch.register(app)
     findings.register(app)
     serve.register(app)

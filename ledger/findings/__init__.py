@@ -13,6 +13,8 @@
   whose cumulative share falls: :mod:`.spending`
 - ``carry-over-unreconciled`` — 上年结转结余 ≠ the projects coded for earlier years: :mod:`.unreconciled_carry_over`
 - ``truncated-document`` — the publication stops mid-table: :mod:`.parse_warnings`
+- ``result-contradicts-target`` / ``score-above-weight`` / ``execution-rate-mismatch`` — a self-evaluation whose
+  own figures contradict what it reports: :mod:`.self_evaluation`
 
 :func:`compare` tells new, resolved and persisting findings apart by their ``key`` (rule + place, never wording).
 """
@@ -27,6 +29,7 @@ from ledger.findings import (
     costs,
     indicators,
     parse_warnings,
+    self_evaluation,
     spending,
     stale,
     totals,
@@ -59,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     indicators.find_empty,
     indicators.find_duplicates,
     stale.find,
+    self_evaluation.find,
 )
 
 
