@@ -255,7 +255,7 @@ def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[st
     from ledger.findings import find
     from ledger.report import writers as exporting
 
-    snapshot = store.load_snapshot(store.resolve_ref(session, ref))
+    snapshot = store.load_named(session, store.resolve_ref(session, ref))
     sheets = exporting.snapshot_sheets(snapshot)
     if with_findings:
         sheets["findings"] = exporting.findings_records(find(snapshot))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from ledger import store
-from ledger.store.schema import FindingRow
+from ledger.store.schema import DepartmentRow, FindingRow
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,22 @@ class DepartmentOverview:
 def department_overview(
     session: Session, department_ids: Collection[int] | None = None
 ) -> dict[int, DepartmentOverview]:
-    """Department id → its :class:`DepartmentOverview` (of ``department_ids``, else of every department), in two
-    queries whatever the size of the ledger."""
+    """Department id → its :class:`DepartmentOverview` (of ``department_ids``, else of every department; merged
+    departments counted in the one they were merged into), in a few queries whatever the size of the ledger."""
+    # A department merged into another is that one (its snapshots stay recorded under their own id).
+    roots = store.all_names(session)
+    root_of = {
+        department_id: roots[name]
+        for name, department_id in session.exec(select(DepartmentRow.name, DepartmentRow.id))
+        if department_id is not None
+    }
+    members = None
+    if department_ids is not None:
+        wanted = set(department_ids)
+        members = [department_id for department_id, root in root_of.items() if root in wanted]
     latest: dict[tuple[int, str], store.SnapshotKey] = {}
-    for row in store.current_snapshot_keys(session, department_ids):
-        series = (row.department_id, row.document_kind)
+    for row in store.current_snapshot_keys(session, members):
+        series = (root_of.get(row.department_id, row.department_id), row.document_kind)
         best = latest.get(series)
         if best is None or (row.fiscal_year, row.revision, row.id) > (
             best.fiscal_year,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +35,7 @@ from ledger.report.workbook import (
     version_records,
 )
 from ledger.report.writers import findings_records
-from ledger.store.departments import department_ids_by_name, list_departments
+from ledger.store.departments import DepartmentInfo, list_departments
 from ledger.store.verify import Digest, digest, verify
 from ledger.web.chart import line_chart, timeline_points
 from ledger.web.downloads import BadRequest, download
@@ -54,22 +55,24 @@ def departments(request: Request, session: Session) -> tuple[str, dict[str, Any]
     """The departments, a page at a time: names, aliases, years, kinds, findings of the latest versions; ``?q=``
     searches names and aliases. The downloads hold every department that matches."""
     query = request.query_params.get("q", "").strip()
-    ids = department_ids_by_name(session, query or None)
+    infos = list_departments(session)
+    if query:
+        wanted = {d.id for d in store.departments_matching(session, query)}
+        infos = [info for info in infos if info.id in wanted]
     fmt = request.query_params.get("format")
     if fmt:
-        return download({"departments": _department_records(session, ids)}, fmt, "departments", None)
-    pages = max(1, -(-len(ids) // PAGE_SIZE))
+        return download({"departments": _department_records(session, infos)}, fmt, "departments", None)
+    pages = max(1, -(-len(infos) // PAGE_SIZE))
     page = _page_number(request, pages)
-    shown = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    overview = department_overview(session, shown)
-    rows = [(info, overview.get(info.id)) for info in list_departments(session, shown)] if shown else []
+    shown = infos[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    overview = department_overview(session, [info.id for info in shown])
     return "departments.html", {
         "title": "Departments 部门",
-        "rows": rows,
+        "rows": [(info, overview.get(info.id)) for info in shown],
         "query": query,
         "page": page,
         "pages": pages,
-        "total": len(ids),
+        "total": len(infos),
     }
 
 
@@ -80,15 +83,15 @@ def _page_number(request: Request, pages: int) -> int:
     return int(text)
 
 
-def _department_records(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    overview = department_overview(session, ids)
+def _department_records(session: Session, infos: list[DepartmentInfo]) -> list[dict[str, Any]]:
+    overview = department_overview(session, [info.id for info in infos])
     return [
         {
-            **info.__dict__,
+            **asdict(info),
             "kinds": overview[info.id].kinds if info.id in overview else [],
             "latest_findings": overview[info.id].latest_findings if info.id in overview else 0,
         }
-        for info in (list_departments(session, ids) if ids else [])
+        for info in infos
     ]
 
 
