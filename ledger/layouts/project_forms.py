@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.errors import ParseError, ValueParseError
-from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
+from ledger.layouts.common import AmountReader, mismatch, squash, strip_ordinal
 from ledger.model import (
     BudgetOverview,
     Department,
@@ -34,11 +34,10 @@ from ledger.model import (
     IndicatorResult,
     IndicatorValue,
     Line,
-    ParseWarning,
     Project,
     Snapshot,
 )
-from ledger.model.values import parse_amount, parse_value
+from ledger.model.values import parse_value
 from ledger.readers.document import Document
 
 Row = tuple[str, ...]
@@ -68,16 +67,15 @@ LEVEL1_SPELLINGS = {
 NO_OPERATOR = ("无", "")
 
 
-@dataclass
-class FormReader:
-    """The form's rows, with label look-up and the warnings collected while reading."""
+@dataclass(kw_only=True)
+class FormReader(AmountReader):
+    """The form's rows, with label look-up; amounts and warnings as every layout reads them."""
 
     rows: list[Row]
-    warnings: list[ParseWarning] = field(default_factory=list)
 
     @classmethod
     def of(cls, document: Document) -> FormReader:
-        return cls([tuple(row) for table in document.tables() for row in table.rows])
+        return cls(rows=[tuple(row) for table in document.tables() for row in table.rows])
 
     def find(self, label: str) -> tuple[int, int] | None:
         """(row, column) of the cell reading ``label`` (spaces removed), else of the first one starting with it."""
@@ -101,16 +99,6 @@ class FormReader:
         r, c = found
         row = self.rows[r + 1]
         return row[c].strip() if c < len(row) else ""
-
-    def amount(self, text: str, where: str) -> Decimal | None:
-        try:
-            return parse_amount(text)
-        except ValueParseError:
-            self.warn("unreadable-amount", f"not an amount: {text!r}", where)
-            return None
-
-    def warn(self, code: str, message: str, where: str) -> None:
-        self.warnings.append(ParseWarning(code=code, message=message, where=where))
 
     def title_year(self, title_word: str) -> int:
         for row in self.rows:
