@@ -77,7 +77,7 @@ class HebeiBudgetDisclosureLayout:
     """Hebei 部门预算公开: account tables by 功能分类/经济分类 subject, 情况说明, project target tables."""
 
     name = "hebei-budget-disclosure"
-    version = "1"
+    version = "2"
     looks_for = "部门预算公开: captioned 收支总表/收入总表/支出总表 by 功能分类科目 with a 预算年度 title row"
 
     def detect(self, document: Document) -> int:

@@ -85,7 +85,7 @@ class HebeiTargetsLayout:
     """Hebei 部门预算绩效目标 (department + project performance targets), e.g. Laoting and Gaoxin 2024."""
 
     name = "hebei-targets"
-    version = "1"
+    version = "2"
     looks_for = "总体绩效目标/分项绩效目标 sections and 项目绩效目标表 tables (项目编码, 预算规模及资金用途, 一级指标)"
 
     def detect(self, document: Document) -> int:

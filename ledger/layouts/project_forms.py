@@ -144,7 +144,7 @@ class ProjectApplicationLayout:
     """项目申报表 → ``project-application``."""
 
     name = "project-application-form"
-    version = "1"
+    version = "2"
     looks_for = "a 项目申报表 (项目名称, 项目主管部门, 项目总预算, 项目资金来源, 项目年度绩效指标)"
     LABELS = ("项目名称", "项目主管部门", "项目当年预算", "项目资金来源", "项目年度绩效指标")
 
@@ -280,7 +280,7 @@ class ProjectSelfEvaluationLayout:
     """项目支出绩效自评表 → ``project-self-evaluation``: targets, budget, and the results set against them."""
 
     name = "project-self-evaluation-form"
-    version = "2"
+    version = "3"
     looks_for = "a 项目支出绩效自评表 (项目名称, 项目主管部门, 全年预算数, 全年执行数, 指标值, 全年完成值)"
     LABELS = ("项目名称", "项目主管部门", "全年预算数", "全年执行数", "全年完成值")
 
