@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench import cli, diff, generate, git_history, history, ingest, parse
+from bench import cli, diff, generate, git_history, history, ingest, parse, web
 from ledger.pipeline.parse import parse_publication
 
 SCRIPTS: dict[str, Callable[[list[str] | None], int]] = {
@@ -24,6 +24,7 @@ SCRIPTS: dict[str, Callable[[list[str] | None], int]] = {
     "ingest": ingest.main,
     "diff": diff.main,
     "history": history.main,
+    "web": web.main,
     "cli": cli.main,
 }
 

@@ -27,6 +27,7 @@ NOT_RUN = {
     "ledger log --follow": "streams until stopped (tests/cli/test_core.py follows a real log)",
     "ledger digest --sign": "needs an Ed25519 key (tests/store/test_anchoring.py signs and verifies with one)",
     "ledger redact": "removes a publication's bytes for good (tests/store/test_redaction.py redacts a real one)",
+    "ledger serve": "serves until stopped (tests/cli/test_serve.py starts the real command and stops it)",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import across, core, departments, diff, findings, history, outcomes, watch
+from . import across, core, departments, diff, findings, history, outcomes, serve, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -16,3 +16,4 @@ def register(app: typer.Typer) -> None:
     outcomes.register(app)
     watch.register(app)
     findings.register(app)
+    serve.register(app)

@@ -115,14 +115,12 @@ def _compare(
     force: bool,
     headers: bool,
 ) -> list[Finding]:
-    from ledger import store
-    from ledger.findings import compare, find
+    from ledger.query.comparisons import findings_between
     from ledger.report.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
-        old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
-        old_name, new_name = store.describe(session, old_row), store.describe(session, new_row)
-        result = compare(find(store.load_snapshot(old_row)), find(store.load_snapshot(new_row)))
+        between = findings_between(session, old_ref, new_ref)
+    old_name, new_name, result = between.old_ref, between.new_ref, between.result
     if to is not None:
         write_sheets({"findings": findings_comparison_records(result)}, to, force=force)
     elif output is Format.jsonl:

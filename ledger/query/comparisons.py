@@ -21,6 +21,8 @@ from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.diff.facets import common_facets, facet_view, facets_of
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
+from ledger.findings import FindingsComparison, find
+from ledger.findings import compare as compare_findings
 from ledger.model import Snapshot
 from ledger.store.schema import DepartmentRow, PublicationRow, SnapshotRow
 
@@ -296,3 +298,19 @@ def revisions(session: Session, ref: str, kind: str | None = None) -> list[Compa
         raise NotFoundError(f"{what} has no earlier revision to compare with")
     ordered = sorted(pairs.values(), key=lambda pair: (pair[1].publication_id, pair[0].publication_id))
     return [compare_rows(session, old, new) for old, new in ordered]
+
+
+@dataclass(frozen=True)
+class FindingsBetween:
+    """The audit findings of two versions told apart: new, resolved, persisting (``ledger findings --compare``)."""
+
+    old_ref: str
+    new_ref: str
+    result: FindingsComparison
+
+
+def findings_between(session: Session, old_ref: str, new_ref: str) -> FindingsBetween:
+    """The findings of ``old_ref`` and ``new_ref``, run on their snapshots and compared by key."""
+    old, new = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
+    result = compare_findings(find(store.load_snapshot(old)), find(store.load_snapshot(new)))
+    return FindingsBetween(store.describe(session, old), store.describe(session, new), result)

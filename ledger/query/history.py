@@ -21,7 +21,7 @@ from ledger.diff.facets import common_facets, facets_of
 from ledger.diff.programs import allocation_notice, fund_year, program_name
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
 from ledger.query.comparisons import filename_of
-from ledger.store.schema import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, SnapshotRow
+from ledger.store.schema import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, PublicationRow, SnapshotRow
 
 _LINE_KINDS = ("function_line", "fiscal_function_line", "economic_line", "budget_line", "account_line")
 
@@ -223,6 +223,36 @@ def _summary(
         moved=diff.moved,
         budget_delta=diff.budget_delta,
     )
+
+
+@dataclass(frozen=True)
+class VersionSource:
+    """Where a version came from: the publication's file name and what the parser could not read as fact."""
+
+    file_name: str
+    warnings: list[str]
+
+
+def version_sources(session: Session, snapshot_ids: list[int]) -> dict[int, VersionSource]:
+    """Snapshot id → its :class:`VersionSource` (warnings as ``code: message (where)``), in one query."""
+    if not snapshot_ids:
+        return {}
+    query = (
+        select(SnapshotRow.id, PublicationRow.filename, SnapshotRow.canonical_json)
+        .join(PublicationRow, col(PublicationRow.id) == col(SnapshotRow.publication_id))
+        .where(col(SnapshotRow.id).in_(snapshot_ids))
+    )
+    sources: dict[int, VersionSource] = {}
+    for snapshot_id, file_name, canonical in session.exec(query):
+        warnings = json.loads(canonical).get("warnings", [])
+        sources[snapshot_id or 0] = VersionSource(
+            file_name=file_name,
+            warnings=[
+                f"{w['code']}: {w['message']}" + (f" ({w['where']})" if w.get("where") else "")
+                for w in warnings
+            ],
+        )
+    return sources
 
 
 def entity_timelines(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -357,19 +358,54 @@ def current_snapshots(
     return list(session.exec(query))
 
 
-def current_counts_by_department(session: Session) -> dict[int, dict[int, int]]:
-    """For each department, its current snapshots counted by fiscal year, in one grouped query."""
+def current_counts_by_department(
+    session: Session, department_ids: Collection[int] | None = None
+) -> dict[int, dict[int, int]]:
+    """For each department (of ``department_ids``, else every one), its current snapshots counted by fiscal year,
+    in one grouped query."""
     query = (
         select(SnapshotRow.department_id, SnapshotRow.fiscal_year, func.count(col(SnapshotRow.id)))
         .where(SnapshotRow.id == _newest_parse(None))
         .group_by(col(SnapshotRow.department_id), col(SnapshotRow.fiscal_year))
     )
+    if department_ids is not None:
+        query = query.where(col(SnapshotRow.department_id).in_(list(department_ids)))
     counts: dict[int, dict[int, int]] = {}
     merges = _merges(session)
     for department_id, year, count in session.exec(query):
         years = counts.setdefault(_root_id(merges, department_id), {})
         years[year] = years.get(year, 0) + count
     return counts
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    """Where a current snapshot sits (its series and revision), without the row: what overviews of the whole
+    ledger need, at a fraction of the cost of loading 10,000 rows."""
+
+    id: int
+    department_id: int
+    document_kind: str
+    fiscal_year: int
+    revision: int
+
+
+def current_snapshot_keys(
+    session: Session, department_ids: Collection[int] | None = None
+) -> list[SnapshotKey]:
+    """:class:`SnapshotKey` of every current snapshot (the newest parse of each publication) of ``department_ids``
+    (every department when None), in one query."""
+    # Five columns: more than sqlmodel's typed select() takes, so SQLAlchemy's own.
+    query = sa_select(
+        col(SnapshotRow.id),
+        col(SnapshotRow.department_id),
+        col(SnapshotRow.document_kind),
+        col(SnapshotRow.fiscal_year),
+        col(SnapshotRow.revision),
+    ).where(SnapshotRow.id == _newest_parse(None))
+    if department_ids is not None:
+        query = query.where(col(SnapshotRow.department_id).in_(list(department_ids)))
+    return [SnapshotKey(*row) for row in session.execute(query)]
 
 
 def _series_order(row: SnapshotRow) -> tuple[int, str, int, int, int]:

@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlmodel import col
 from typer.testing import CliRunner
 
 from cli.main import app
+from ledger import store
 from ledger.clock import set_clock
 from ledger.errors import LedgerError
 from ledger.pipeline.derive import rebuild
 from ledger.pipeline.ingest import ingest_bytes
-from ledger.query.history import department_history, entity_timelines, parse_as_of
+from ledger.query.history import department_history, entity_timelines, parse_as_of, version_sources
+from ledger.query.overview import department_overview
 from ledger.store import Ledger, events
 from ledger.store.schema import ChangeRow, DiffRow, EntityValueRow, FindingRow
 
@@ -161,3 +164,30 @@ def test_cli_history(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["--db", db, "rebuild"])
     assert (result.exit_code, result.stdout) == (0, "rebuilt the derived tables of 2 snapshots\n")
+
+
+@pytest.mark.slow
+def test_version_sources_name_the_file_and_the_parse_warnings(ledger: Ledger) -> None:
+    with ledger.read() as session:
+        versions = department_history(session, "乐亭县")
+        sources = version_sources(session, [v.snapshot_id for v in versions])
+        snapshots = {v.snapshot_id: store.load_snapshot(store.resolve_ref(session, v.ref)) for v in versions}
+        assert version_sources(session, []) == {}
+    assert sorted(s.file_name for s in sources.values()) == [p.name for p in sorted(LAOTING)]
+    for snapshot_id, source in sources.items():
+        warnings = snapshots[snapshot_id].warnings
+        assert len(source.warnings) == len(warnings) > 0  # both Laoting files stop mid-table
+        assert source.warnings[0].startswith(f"{warnings[0].code}: {warnings[0].message}")
+
+
+@pytest.mark.slow
+def test_department_overview_counts_the_findings_of_the_latest_versions(ledger: Ledger) -> None:
+    with ledger.read() as session:
+        overview = department_overview(session)
+        haigang = store.departments_matching(session, "海港区")[0]
+        latest = store.resolve_ref(session, "海港区@2025")
+        stored = session.execute(
+            select(func.count()).select_from(FindingRow).where(col(FindingRow.snapshot_id) == latest.id)
+        ).scalar_one()
+    assert overview[haigang.id or 0].kinds == ["budget-disclosure"]
+    assert overview[haigang.id or 0].latest_findings == stored > 0
