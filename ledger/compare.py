@@ -70,6 +70,20 @@ def previous_year(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     return latest_in_series(session, row.department_id, row.fiscal_year - 1, row.document_kind)
 
 
+#: The document kinds that carry a department's budget tables, the combined disclosure first.
+TABLE_KINDS = ("budget-disclosure", "budget-tables")
+
+
+def tables_of(session: Session, department_id: int, year: int) -> SnapshotRow | None:
+    """The tables of one department-year, whichever file they came in: the latest combined disclosure, else the
+    latest tables-only publication. A narrative published on its own is checked against these."""
+    for kind in TABLE_KINDS:
+        found = latest_in_series(session, department_id, year, kind)
+        if found is not None:
+            return found
+    return None
+
+
 def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     """The publication before ``row`` in its series (current parse), or None for a first revision."""
     return store.latest_of(

@@ -56,7 +56,7 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     previous_year = compare.previous_year(session, row)
     predecessor = reparse_of or previous_revision or previous_year
     _index_entities(session, row, snapshot, predecessor, load)
-    findings = find(snapshot)
+    findings = find(snapshot, **_claim_tables(session, row, load))
     session.add_all(
         FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
         for f in findings
@@ -76,6 +76,21 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
         )
     session.flush()
     return Derived(diffs=diffs, findings=findings)
+
+
+def _claim_tables(
+    session: Session, row: SnapshotRow, load: Callable[[SnapshotRow], Snapshot]
+) -> dict[str, Snapshot | None]:
+    """The tables a snapshot's narrative claims are checked against: this year's (when the snapshot is a narrative
+    published apart from them) and last year's, by department and year whatever file they came in."""
+    if not load(row).statements:
+        return {}
+    this_year = compare.tables_of(session, row.department_id, row.fiscal_year)
+    last_year = compare.tables_of(session, row.department_id, row.fiscal_year - 1)
+    return {
+        "tables": load(this_year) if this_year is not None and this_year.id != row.id else None,
+        "previous_year": load(last_year) if last_year is not None else None,
+    }
 
 
 class _Loader:

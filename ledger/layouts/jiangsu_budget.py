@@ -24,6 +24,7 @@ from decimal import Decimal
 from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts.accounts_tables import squash
+from ledger.layouts.claims import read_statements, with_entities
 from ledger.layouts.jiangsu_tables import (
     Readings,
     SubjectLine,
@@ -95,7 +96,7 @@ class JiangsuBudgetLayout:
     """江苏省级部门预算公开: tables file, narrative file, or both in one → budget-tables / -narrative / -disclosure."""
 
     name = "jiangsu-budget"
-    version = "1"
+    version = "2"  # 2: the narrative's claims (statements)
     looks_for = (
         "the Jiangsu provincial 部门预算 template (收支预算总表 with 单位预留机动经费, 收入/支出预算总表)"
     )
@@ -135,7 +136,7 @@ class JiangsuBudgetLayout:
                 for field, name in (("basic_expenditure", "基本支出"), ("project_expenditure", "项目支出"))
                 if stated.get(field) is not None
             ]
-        return Snapshot(
+        snapshot = Snapshot(
             department=Department(name=department),
             fiscal_year=year,
             document_kind=kind,
@@ -143,6 +144,12 @@ class JiangsuBudgetLayout:
             budget_overview=overview,
             warnings=readings.warnings,
         )
+        if not narrative:
+            return snapshot
+        statements = read_statements(blocks)
+        if tables:  # the claims can be matched to this publication's own tables
+            statements = with_entities(statements, snapshot)
+        return snapshot.model_copy(update={"statements": statements})
 
 
 def _kind(*, has_tables: bool, has_narrative: bool) -> str:
