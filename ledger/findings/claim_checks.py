@@ -30,8 +30,10 @@ from ledger.findings.model import Finding, Severity, amount, make_key
 from ledger.layouts.claims import Resolved, resolve
 from ledger.model import Snapshot, Statement
 
+#: ``unchecked``: the claim matched a table line but nothing could be checked (a "no change" claim without an
+#: amount, and last year not in the ledger).
 Verdict = Literal[
-    "agrees", "disagrees-with-tables", "disagrees-with-last-year", "arithmetic-off", "unmatched"
+    "agrees", "disagrees-with-tables", "disagrees-with-last-year", "arithmetic-off", "unmatched", "unchecked"
 ]
 VERDICTS: tuple[Verdict, ...] = (
     "agrees",
