@@ -84,6 +84,14 @@ def tables_of(session: Session, department_id: int, year: int) -> SnapshotRow | 
     return None
 
 
+def claim_tables(session: Session, row: SnapshotRow) -> tuple[SnapshotRow | None, SnapshotRow | None]:
+    """The tables a snapshot's narrative claims are checked against: this year's when ``row`` is a narrative
+    published apart from them (None when ``row`` has its own), and last year's."""
+    this_year = tables_of(session, row.department_id, row.fiscal_year)
+    last_year = tables_of(session, row.department_id, row.fiscal_year - 1)
+    return (this_year if this_year is not None and this_year.id != row.id else None), last_year
+
+
 def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     """The publication before ``row`` in its series (current parse), or None for a first revision."""
     return store.latest_of(

@@ -81,14 +81,12 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
 def _claim_tables(
     session: Session, row: SnapshotRow, load: Callable[[SnapshotRow], Snapshot]
 ) -> dict[str, Snapshot | None]:
-    """The tables a snapshot's narrative claims are checked against: this year's (when the snapshot is a narrative
-    published apart from them) and last year's, by department and year whatever file they came in."""
+    """The tables the snapshot's narrative claims are checked against (see :func:`compare.claim_tables`)."""
     if not load(row).statements:
         return {}
-    this_year = compare.tables_of(session, row.department_id, row.fiscal_year)
-    last_year = compare.tables_of(session, row.department_id, row.fiscal_year - 1)
+    this_year, last_year = compare.claim_tables(session, row)
     return {
-        "tables": load(this_year) if this_year is not None and this_year.id != row.id else None,
+        "tables": load(this_year) if this_year is not None else None,
         "previous_year": load(last_year) if last_year is not None else None,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import core, departments, diff, findings, history, watch
+from cli.commands import claims, core, departments, diff, findings, history, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -14,3 +14,4 @@ def register(app: typer.Typer) -> None:
     history.register(app)
     watch.register(app)
     findings.register(app)
+    claims.register(app)

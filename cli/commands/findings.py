@@ -85,11 +85,11 @@ def findings(
 
 def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat, to: Path | None) -> list[Finding]:
     from ledger import store
-    from ledger.findings import find
+    from ledger.claims_report import findings_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
-        found = [(store.describe(session, row), find(store.load_snapshot(row))) for row in rows]
+        found = [(store.describe(session, row), findings_of(session, row)) for row in rows]
     if to is not None:
         write_sheets({"findings": _listed_records(found)}, to)
     elif output is FindingsFormat.json:
@@ -105,13 +105,14 @@ def _compare(
     ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat, to: Path | None
 ) -> list[Finding]:
     from ledger import store
-    from ledger.findings import compare, find
+    from ledger.claims_report import findings_of
+    from ledger.findings import compare
     from ledger.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
         old_name, new_name = store.describe(session, old_row), store.describe(session, new_row)
-        result = compare(find(store.load_snapshot(old_row)), find(store.load_snapshot(new_row)))
+        result = compare(findings_of(session, old_row), findings_of(session, new_row))
     if to is not None:
         write_sheets({"findings": findings_comparison_records(result)}, to)
     elif output is FindingsFormat.json:
