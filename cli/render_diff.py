@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ledger.diff.export import cell_text
+from ledger.diff.export import cell_text, stated_text
 from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult, Totals
 
 __all__ = ["render_diff"]
@@ -109,6 +109,9 @@ def _entity_table(kind: str, changes: list[Change], text_limit: int) -> Table:
     table.add_column("direction")
     table.add_column("matched by")
     table.add_column("tags")
+    explained = any(stated_text(change) for change in changes)
+    if explained:  # the department's own explanation (预算情况说明), where it gives one
+        table.add_column("stated 说明", overflow="fold", max_width=text_limit * 2)
     for change in changes:
         table.add_row(
             _cut(change.label, text_limit * 2),
@@ -121,6 +124,7 @@ def _entity_table(kind: str, changes: list[Change], text_limit: int) -> Table:
             Text(change.direction or "", style=_DIRECTION_STYLES.get(change.direction or "", "")),
             (change.matched_by or "") + (f" {cell_text(change.score)}" if change.score is not None else ""),
             ", ".join(change.tags),
+            *([stated_text(change)] if explained else []),
         )
     return table
 

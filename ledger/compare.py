@@ -14,7 +14,8 @@ from sqlmodel import Session
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.errors import AmbiguousRefError, NotFoundError
-from ledger.model import Snapshot
+from ledger.layouts.claims import with_entities
+from ledger.model import Snapshot, Statement
 from ledger.tables import SnapshotRow
 
 
@@ -28,20 +29,43 @@ class Comparison:
 
 
 def compare_rows(session: Session, old: SnapshotRow, new: SnapshotRow) -> Comparison:
-    result = diff_rows(old, new, store.load_snapshot(old), store.load_snapshot(new))
+    new_snapshot = store.load_snapshot(new)
+    statements = narrative_statements(session, new, new_snapshot)
+    result = diff_rows(old, new, store.load_snapshot(old), new_snapshot, statements)
     return Comparison(old, new, store.describe(session, old), store.describe(session, new), result)
 
 
 def diff_rows(
-    old: SnapshotRow, new: SnapshotRow, old_snapshot: Snapshot, new_snapshot: Snapshot
+    old: SnapshotRow,
+    new: SnapshotRow,
+    old_snapshot: Snapshot,
+    new_snapshot: Snapshot,
+    statements: list[Statement] | None = None,
 ) -> DiffResult:
-    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s)."""
+    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s);
+    ``statements``: the newer side's narrative claims matched to its entities (see :func:`narrative_statements`)."""
     scope = scope_between(
         old_snapshot, new_snapshot, same_publication=old.publication_id == new.publication_id
     )
     return diff_snapshots(
-        old_snapshot, new_snapshot, scope=scope, old_hash=old.content_hash, new_hash=new.content_hash
+        old_snapshot,
+        new_snapshot,
+        scope=scope,
+        old_hash=old.content_hash,
+        new_hash=new.content_hash,
+        statements=statements,
     )
+
+
+def narrative_statements(session: Session, row: SnapshotRow, snapshot: Snapshot) -> list[Statement] | None:
+    """The claims that explain ``row``'s changes: its own, or — for tables published apart from their narrative —
+    those of the latest narrative of the same department and year, matched to these tables."""
+    if snapshot.statements or snapshot.document_kind != "budget-tables":
+        return None
+    narrative = latest_in_series(session, row.department_id, row.fiscal_year, "budget-narrative")
+    if narrative is None:
+        return None
+    return with_entities(store.load_snapshot(narrative).statements, snapshot)
 
 
 def compare_refs(session: Session, old_ref: str, new_ref: str) -> Comparison:

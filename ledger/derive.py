@@ -63,7 +63,14 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     )
     bases = [reparse_of, previous_revision, previous_year]
     diffs = [
-        _store_diff(session, compare.diff_rows(base, row, load(base), snapshot), base, row)
+        _store_diff(
+            session,
+            compare.diff_rows(
+                base, row, load(base), snapshot, compare.narrative_statements(session, row, snapshot)
+            ),
+            base,
+            row,
+        )
         for base in {b.id: b for b in bases if b is not None}.values()
         if not _has_diff(session, base, row)
     ]
@@ -72,7 +79,18 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
         session.flush()
         _relink(session, row, snapshot, successor, load(successor))
         diffs.append(
-            _store_diff(session, compare.diff_rows(row, successor, snapshot, load(successor)), row, successor)
+            _store_diff(
+                session,
+                compare.diff_rows(
+                    row,
+                    successor,
+                    snapshot,
+                    load(successor),
+                    compare.narrative_statements(session, successor, load(successor)),
+                ),
+                row,
+                successor,
+            )
         )
     session.flush()
     return Derived(diffs=diffs, findings=findings)

@@ -55,7 +55,7 @@ from ledger.diff.records import (
     count_changes,
 )
 from ledger.diff.stages import Stages
-from ledger.model import Accounts, FunctionLine, Indicator, IndicatorValue, Project, Snapshot
+from ledger.model import Accounts, FunctionLine, Indicator, IndicatorValue, Project, Snapshot, Statement
 from ledger.values import compare_values, normalise_text
 
 __all__ = ["budget_total", "diff_snapshots", "numeric_delta", "project_total", "scope_between"]
@@ -96,15 +96,22 @@ def diff_snapshots(
     detect: bool = True,
     old_hash: str | None = None,
     new_hash: str | None = None,
+    statements: Sequence[Statement] | None = None,
 ) -> DiffResult:
     """Compare ``old`` with ``new`` and return every change, its summary, and (``detect``) the detectors' findings,
     whose tags are added to the change records they concern.
 
     ``scope`` labels the comparison (SPEC §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
     publication. Year-over-year, years in last year's texts are shifted by the fiscal-year gap before comparing.
+
+    ``statements`` are the newer side's claims (预算情况说明) matched to its entities (``new.statements`` unless
+    given: a narrative published apart from its tables is matched to them by the caller). Year-over-year, a
+    change of an entity a claim is about carries the claim's stated change and reason.
     """
     differ = _Differ(old, new, scope)
     changes = differ.run()
+    if scope == "yoy":
+        changes = with_stated_reasons(changes, new.statements if statements is None else statements)
     summary = count_changes(changes).model_copy(
         update={
             "budget": _totals(budget_total(old), budget_total(new)),
@@ -124,6 +131,37 @@ def diff_snapshots(
 
         result = apply_detections(result, run_detectors(old, new, result.changes))
     return result
+
+
+def with_stated_reasons(changes: list[Change], statements: Sequence[Statement]) -> list[Change]:
+    """Each change of an entity a claim is about (``entity:key#field``) with the claim's stated change and reason.
+
+    An added or removed entity (no field) takes the claim about any of its fields.
+    """
+    by_entity: dict[str, Statement] = {}
+    for statement in statements:
+        if statement.entity is not None:
+            by_entity.setdefault(statement.entity, statement)
+            by_entity.setdefault(statement.entity.partition("#")[0], statement)
+    if not by_entity:
+        return changes
+    annotated: list[Change] = []
+    for change in changes:
+        where = f"{change.entity}:{change.key}"
+        claim = by_entity.get(f"{where}#{change.field}" if change.field else where)
+        if claim is None:
+            annotated.append(change)
+            continue
+        annotated.append(
+            change.model_copy(
+                update={
+                    "stated_delta": claim.delta,
+                    "stated_pct": claim.percent,
+                    "stated_reason": claim.reason,
+                }
+            )
+        )
+    return annotated
 
 
 def _reference(snapshot: Snapshot, snapshot_hash: str | None) -> SnapshotRef:

@@ -248,7 +248,7 @@ def _findings(claim: Claim, *, have_tables: bool) -> list[Finding]:
                 },
             )
         )
-    if claim.verdict == "unmatched" and have_tables:
+    if claim.table_amount is None and have_tables:
         found.append(
             Finding(
                 rule=UNMATCHED_RULE,

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from ledger.document import Block, Paragraph
 from ledger.model import ClaimDirection, FunctionLine, Line, Snapshot, Statement
-from ledger.values import amount_in_wanyuan
+from ledger.values import amount_in_wanyuan, normalise_text
 
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
 #: How a sentence compares with last year. Longer wordings first: ``与上年相比`` before ``与上年``.
@@ -302,6 +302,17 @@ def name_key(name: str) -> str:
     return name.removesuffix("支出")
 
 
+#: ``一、`` ``（二）`` ``3.``: numbering in front of a line name, which the diff engine's line keys leave out.
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[、.．](?!\d)|[①-⑳])\s*"
+)
+
+
+def line_key(name: str) -> str:
+    """A line name as the diff engine's line entities key it: normalised, no spaces, lower case, no numbering."""
+    return _ENUMERATOR.sub("", re.sub(r"\s", "", normalise_text(name)).lower(), count=1)
+
+
 def _three_public(name: str, figures: dict[str, Decimal | None]) -> Resolved | None:
     wanted = name_key(name)
     for key, value in figures.items():
@@ -320,7 +331,7 @@ def _line(path: Sequence[str], lines: Sequence[Line], entity: str, side: str) ->
         found = next((line for line in current if name_key(line.name) == name_key(name)), None)
         if found is None:
             return None
-        names.append(re.sub(r"\s", "", found.name))
+        names.append(line_key(found.name))
         current = found.children
     assert found is not None
     return Resolved(f"{entity}:{side}/{'/'.join(names)}#amount", _zero(found.amount))
