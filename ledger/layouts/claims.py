@@ -133,7 +133,12 @@ def _statement(
     figures = [f for f in _AMOUNT.finditer(before) if not _CHANGE_WORD.search(before, 0, f.start())]
     amount, amount_decimals = (None, None)
     if figures:
-        figure = figures[-1]
+        # A comparison that opens a sentence is about the sentence before it, whose first figure is its subject's
+        # (``“三公”经费预算安排7.85万元，其中：…；公务接待费1.09万元。与2023年相比持平``); otherwise it is about the
+        # figure just before it.
+        opening = before.rfind("。", 0, len(before) - 1) + 1 if before.endswith("。") else None
+        later = [f for f in figures if opening is not None and f.start() >= opening]
+        figure = later[0] if later else figures[-1]
         amount, amount_decimals = _number(figure["amount"])
         head = before[: figure.start()]
     else:
@@ -180,7 +185,7 @@ def _subject(text: str) -> str:
     for _ in range(3):  # ``此外，1.`` : a few leading parts, each removed once
         subject = _LEADING.sub("", subject).strip()
     subject = _DEPARTMENT_YEAR.sub("", subject, count=1)
-    subject = re.sub(r"^本部门", "", subject)
+    subject = re.sub(r"^(?:本部门|我部门|本单位|我单位)", "", subject)
     return _TRAILING.sub("", subject).strip()
 
 
