@@ -116,6 +116,18 @@ def claim_tables(session: Session, row: SnapshotRow) -> tuple[SnapshotRow | None
     return (this_year if this_year is not None and this_year.id != row.id else None), last_year
 
 
+def claims_checked_against(session: Session, tables: SnapshotRow) -> list[SnapshotRow]:
+    """The snapshots whose claims :func:`claim_tables` checks against ``tables``: this year's narrative published
+    apart from them, and next year's narrative or combined disclosure."""
+    candidates = [
+        latest_in_series(session, tables.department_id, tables.fiscal_year, "budget-narrative"),
+        latest_in_series(session, tables.department_id, tables.fiscal_year + 1, "budget-narrative"),
+        latest_in_series(session, tables.department_id, tables.fiscal_year + 1, "budget-disclosure"),
+    ]
+    found = [row for row in candidates if row is not None and row.id != tables.id]
+    return [row for row in found if tables.id in {getattr(t, "id", None) for t in claim_tables(session, row)}]
+
+
 def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     """The publication before ``row`` in its series (current parse), or None for a first revision."""
     return store.latest_of(

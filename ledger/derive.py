@@ -57,10 +57,9 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     predecessor = reparse_of or previous_revision or previous_year
     _index_entities(session, row, snapshot, predecessor, load)
     findings = find(snapshot, **_claim_tables(session, row, load))
-    session.add_all(
-        FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
-        for f in findings
-    )
+    _store_findings(session, row, findings)
+    if row.document_kind in compare.TABLE_KINDS:
+        _recheck_claims(session, row, load)
     bases = [reparse_of, previous_revision, previous_year]
     diffs = [
         _store_diff(
@@ -94,6 +93,24 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
         )
     session.flush()
     return Derived(diffs=diffs, findings=findings)
+
+
+def _store_findings(session: Session, row: SnapshotRow, findings: Iterable[Finding]) -> None:
+    assert row.id is not None
+    session.add_all(
+        FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
+        for f in findings
+    )
+
+
+def _recheck_claims(session: Session, row: SnapshotRow, load: Callable[[SnapshotRow], Snapshot]) -> None:
+    """New tables change what the claims checked against them find: the narrative of the same year (published
+    apart from them) and the narratives of the next year (whose last year they are) get their findings again."""
+    for dependant in compare.claims_checked_against(session, row):
+        if not load(dependant).statements:
+            continue
+        session.execute(delete(FindingRow).where(col(FindingRow.snapshot_id) == dependant.id))
+        _store_findings(session, dependant, find(load(dependant), **_claim_tables(session, dependant, load)))
 
 
 def _claim_tables(
