@@ -167,7 +167,11 @@ def to_markdown(report: ClaimsReport) -> str:
 
 def against(report: ClaimsReport) -> str:
     """``Checked against …; last year: ….``"""
-    tables = report.tables or "no tables of this department and year in the ledger"
+    tables = (
+        "its own tables"
+        if report.tables == report.snapshot
+        else report.tables or "no tables of this department and year in the ledger"
+    )
     previous = report.previous or "no tables of last year in the ledger"
     return f"Checked against {tables}; last year: {previous}."
 

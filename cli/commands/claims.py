@@ -68,6 +68,9 @@ def _print_table(report: object, records: list[dict[str, object]]) -> None:
     from ledger.claims_report import REPORT_COLUMNS, ClaimsReport, against, report_rows, summary
 
     assert isinstance(report, ClaimsReport)
+    if not report.claims:
+        typer.echo(f"{report.snapshot}: no claims (no sentence of a budget explanation compares with last year)")
+        return
     typer.echo(against(report))
     print_table(f"{report.snapshot}: {summary(report)}", REPORT_COLUMNS, report_rows(records))
 

@@ -160,3 +160,32 @@ def test_tables_published_apart_from_the_narrative_show_its_reasons(db: Path) ->
         "| 2210202 提租补贴 | modified 修改 | 合计 | 1107.6 | 1754.17 | +646.57 | +58.38% |  | code |  | "
         "stated +646.57 (+58.38%): 提租补贴基数调整，支出增加 |"
     ) in out
+
+
+def test_reparse_brings_a_snapshot_from_before_the_claims_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger whose narrative was parsed by version 1 of the layout (no statements) gets them by ``reparse``."""
+    if not CORPUS.exists():
+        pytest.skip(f"corpus not present: {CORPUS}")
+    from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
+
+    current = JiangsuBudgetLayout.parse
+    monkeypatch.setattr(JiangsuBudgetLayout, "version", "1")
+    monkeypatch.setattr(
+        JiangsuBudgetLayout,
+        "parse",
+        lambda self, document: current(self, document).model_copy(update={"statements": []}),
+    )
+    path = tmp_path / "l.db"
+    code, _, err = ledger(path, "ingest", str(CORPUS / CPPCC / "江苏省政协办公厅2019年度部门预算.pdf"))
+    assert code == 0, err
+    assert _claims(path, f"{CPPCC}@2019")["claims"] == []
+    monkeypatch.undo()
+    code, out, err = ledger(path, "reparse")
+    assert code == 0, err
+    assert "reparsed" in out
+    claims = _claims(path, f"{CPPCC}@2019")["claims"]
+    assert isinstance(claims, list) and len(claims) == 33
+    code, out, err = ledger(path, "verify")
+    assert code == 0, err
