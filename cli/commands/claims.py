@@ -69,7 +69,9 @@ def _print_table(report: object, records: list[dict[str, object]]) -> None:
 
     assert isinstance(report, ClaimsReport)
     if not report.claims:
-        typer.echo(f"{report.snapshot}: no claims (no sentence of a budget explanation compares with last year)")
+        typer.echo(
+            f"{report.snapshot}: no claims (no sentence of a budget explanation compares with last year)"
+        )
         return
     typer.echo(against(report))
     print_table(f"{report.snapshot}: {summary(report)}", REPORT_COLUMNS, report_rows(records))
