@@ -29,12 +29,13 @@ from functools import partial
 from pathlib import Path
 
 from bench.harness import ROOT, Report, Timing, arguments, finish, measure, timing_of
-from ledger import export, store
+from ledger import store
 from ledger.demo import run_demo
 from ledger.findings import compare, find
-from ledger.history import entity_timelines
+from ledger.query.history import entity_timelines
+from ledger.report import writers as export
+from ledger.report.workbook import audit_sheets
 from ledger.store import Ledger
-from ledger.workbook import audit_sheets
 
 TARGET_MS = 1000.0
 DEPARTMENT = "海港区"

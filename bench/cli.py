@@ -65,7 +65,7 @@ def _quote(arg: str) -> str:
 
 def import_costs(command: list[str], env: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
     """From ``-X importtime``: the import time (µs) each package costs on its own (the self time of all its
-    modules), and the cumulative time of each ledger/cli module (what it pulls in)."""
+    modules), and the cumulative time of each ledger/ledger_cli module (what it pulls in)."""
     process = subprocess.run(
         [sys.executable, "-X", "importtime", *command],
         env=env,
@@ -83,7 +83,7 @@ def import_costs(command: list[str], env: dict[str, str]) -> tuple[dict[str, int
         self_time, cumulative, name = int(match.group(1)), int(match.group(2)), match.group(4)
         root = name.lstrip("_").split(".")[0]
         packages[root] += self_time
-        if root in ("ledger", "cli"):
+        if root in ("ledger", "ledger_cli"):
             own[name] = cumulative
     return dict(packages), own
 

@@ -30,11 +30,11 @@ from deepdiff import DeepDiff
 
 from bench import generate as gen
 from bench.harness import Report, arguments, finish, measure
-from ledger.canonical import snapshot_json
 from ledger.diff import Change, diff_snapshots
 from ledger.diff.align import mask_code_year
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.model.canonical import snapshot_json
+from ledger.pipeline.parse import parse_publication
 
 
 @dataclass(frozen=True)

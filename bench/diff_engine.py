@@ -3,7 +3,7 @@ and against 2025, Laoting 2023 against 2024.
 
 For each pair: the engine alone (cold: the name and text caches emptied before every run; warm: as a long-running
 ingest sees it), the engine with the detectors, and plain deepdiff on the two canonical JSON documents, in order and
-with ``ignore_order=True``. Then how to tell unchanged entities: RFC 8785 bytes per entity (``ledger.canonical``)
+with ``ignore_order=True``. Then how to tell unchanged entities: RFC 8785 bytes per entity (``ledger.model.canonical``)
 against the plain equality of forms the engine uses, and the C JSON encoder it uses for whole subtrees.
 
     python -m bench.diff_engine [--repeat 30]
@@ -20,15 +20,15 @@ from pathlib import Path
 from deepdiff import DeepDiff
 
 from bench.harness import measure
-from ledger.canonical import canonical_bytes, snapshot_json
-from ledger.detectors.stale_references import _stale_years
 from ledger.diff import diff_snapshots
 from ledger.diff import entities as ent
 from ledger.diff.align import _normalise_name
+from ledger.diff.detectors.stale_references import _stale_years
 from ledger.diff.engine import _clean_text
 from ledger.diff.records import Scope
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.model.canonical import canonical_bytes, snapshot_json
+from ledger.pipeline.parse import parse_publication
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 PAIRS: tuple[tuple[str, str, str, Scope], ...] = (

@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from ledger.errors import LedgerError
 from ledger.model import Indicator, Project, Snapshot
-from ledger.parse import parse_publication
-from ledger.values import parse_value, values_equal
+from ledger.model.values import parse_value, values_equal
+from ledger.pipeline.parse import parse_publication
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "samples" / "seeds"

@@ -33,8 +33,8 @@ from typing import Any
 
 from bench import generate as gen
 from bench.harness import ROOT, Report, arguments, finish
-from ledger.canonical import snapshot_json
-from ledger.parse import parse_publication
+from ledger.model.canonical import snapshot_json
+from ledger.pipeline.parse import parse_publication
 
 GIT_HISTORY = shutil.which("git-history") or str(Path(sys.executable).with_name("git-history"))
 LEDGER = str(Path(sys.executable).with_name("ledger"))

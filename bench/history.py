@@ -8,7 +8,7 @@ Measured through the library, one read transaction per query as the CLI does (th
 - ``ledger snapshots`` (every snapshot), ``ledger departments`` (every department) and ``ledger log --limit 50``;
 - ``ledger findings X@YEAR``: resolve, load the snapshot, run the findings;
 
-- ``ledger history X`` and ``ledger history X --indicator/--project/--line``: ``ledger.history``.
+- ``ledger history X`` and ``ledger history X --indicator/--project/--line``: ``ledger.query.history``.
 
     python -m bench.history --db bench/out/ledger-10k.db      # a ledger built by bench.ingest --keep
     python -m bench.history --quick                            # builds a tiny ledger itself
@@ -27,11 +27,12 @@ from sqlmodel import Session, col, select
 
 from bench import generate as gen
 from bench.harness import Report, Timing, arguments, finish, measure
-from ledger import events, history, store
-from ledger.departments import list_departments
-from ledger.ingest import ingest_bytes
-from ledger.store import Ledger
-from ledger.tables import DepartmentRow, SnapshotRow
+from ledger import store
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.query import history
+from ledger.store import Ledger, events
+from ledger.store.departments import list_departments
+from ledger.store.schema import DepartmentRow, SnapshotRow
 
 TARGET_MS = 50.0
 

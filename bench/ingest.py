@@ -1,18 +1,18 @@
 """Ingest throughput (SPEC §9) on SQLite and PostgreSQL for a generated corpus, and how it changes as the ledger grows.
 
-Default mode is the real thing: ``ledger.ingest.ingest_bytes`` once per publication, one write transaction each, as
-``ledger ingest`` does — read, parse, store the bytes, record the snapshot, append the events, and run the handlers
-subscribed to those events (``ledger.reactions``: entity values with lineage, diffs against the previous revision
+Default mode is the real thing: ``ledger.pipeline.ingest.ingest_bytes`` once per publication, one write transaction
+each, as ``ledger ingest`` does — read, parse, store the bytes, record the snapshot, append the events, and derive in
+the same transaction (:mod:`ledger.pipeline.derive`: entity values with lineage, diffs against the previous revision
 and year, findings; the report names them). The corpus is generated before the clock starts. Inside each ingest
-the clock is split: *parse* (``parse_publication``), *derive* (the reactions' ``derive_snapshot``: diffs, findings,
+the clock is split: *parse* (``parse_publication``), *derive* (``derive_snapshot``: diffs, findings,
 entity values) and *store* (the rest: publication, snapshot, events).
 
-- ``--no-react`` opens the ledger without reactions (storage only: what ingest did before diffs were wired).
+- ``--no-react`` opens the ledger with ``derive=False`` (storage only: what ingest did before diffs were wired).
 
 ``--bulk`` is the documented shortcut for building a big ledger (50k) in reasonable time on a small machine: worker
 processes parse the publications in parallel, and the main process records them with the library's own
-``ledger.ingest._record`` (store publication, publication-received event, snapshot, snapshot-recorded event and
-its reactions) in transactions of ``--batch`` publications. The rows and events are those of a normal ingest; the
+``ledger.pipeline.ingest._record`` (store publication, publication-received event, snapshot, snapshot-recorded event
+and its derivation) in transactions of ``--batch`` publications. The rows and events are those of a normal ingest; the
 timing is NOT an ingest throughput and is reported as "bulk build".
 
     python -m bench.ingest --versions 1000 --chunk 100
@@ -38,12 +38,11 @@ from typing import Any
 from bench import generate as gen
 from bench.harness import Report, arguments, finish, postgres_version
 from bench.ledgers import BenchDatabase, postgres_ledger, sqlite_ledger
-from ledger import events
-from ledger import ingest as ingest_module
-from ledger.document import Document
 from ledger.errors import LedgerError
 from ledger.model import Snapshot
-from ledger.parse import ParseResult
+from ledger.pipeline import ingest as ingest_module
+from ledger.pipeline.parse import ParseResult
+from ledger.readers.document import Document
 from ledger.store import Ledger
 
 
@@ -107,14 +106,6 @@ def _module(name: str) -> ModuleType | None:
         return None
 
 
-def subscribed_handlers() -> list[str]:
-    """What runs on ingest besides storing: the handlers subscribed to ledger events (diffs, findings …)."""
-    handlers: dict[str, list[Callable[..., Any]]] = getattr(events, "_handlers", {})
-    return sorted(
-        f"{event_type}: {h.__module__}.{h.__qualname__}" for event_type, hs in handlers.items() for h in hs
-    )
-
-
 def corpus(versions: int, *, rng_seed: int, per_kind: int) -> list[tuple[str, bytes]]:
     catalogues = gen.catalogues_for(gen.load_seeds(), per_kind=per_kind, rng_seed=rng_seed)
     plan = gen.CorpusPlan(versions, rng_seed=rng_seed)
@@ -128,13 +119,13 @@ def run_ingest(
     statuses: Counter[str] = Counter()
     started = time.perf_counter()
     with (
-        # Parsing is ledger.parse.parse_publication, called through ledger.parse (parse_or_failure) or bound in
-        # ledger.ingest by older versions: again one clock per call.
-        Clock(_module("ledger.parse"), "parse_publication") as parse_clock,
+        # Parsing is ledger.pipeline.parse.parse_publication, called through parse_or_failure (or bound in the
+        # ingest module by older versions): one clock per call.
+        Clock(_module("ledger.pipeline.parse"), "parse_publication") as parse_clock,
         Clock(ingest_module, "parse_publication") as bound_parse_clock,
-        # The reactions call ledger.derive.derive_snapshot (imported when a snapshot is recorded, or bound in
-        # ledger.reactions by older versions): each call passes through exactly one of these two clocks.
-        Clock(_module("ledger.derive"), "derive_snapshot") as derive_clock,
+        # Ingest calls ledger.pipeline.derive.derive_and_announce, which calls derive_snapshot in its own module;
+        # older versions bound it elsewhere: each call passes through exactly one of these two clocks.
+        Clock(_module("ledger.pipeline.derive"), "derive_snapshot") as derive_clock,
         Clock(_module("ledger.reactions"), "derive_snapshot") as bound_derive_clock,
     ):
         for i, (name, data) in enumerate(publications):
@@ -166,7 +157,7 @@ def _init_worker(versions: int, rng_seed: int, per_kind: int) -> None:
 
 
 def _parse_version(i: int) -> tuple[str, bytes, Snapshot | None, str, str, str | None]:
-    from ledger.parse import parse_publication
+    from ledger.pipeline.parse import parse_publication
 
     version = gen.version_at(_worker_state["plan"], _worker_state["catalogues"], i)
     data = version.data()
@@ -206,7 +197,13 @@ def bulk_build(
                     )
                     failure = LedgerError(error) if error else None
                     outcome = ingest_module._record(
-                        session, data, name=name, source=name, parsed=parsed, failure=failure
+                        session,
+                        data,
+                        name=name,
+                        source=name,
+                        parsed=parsed,
+                        failure=failure,
+                        derive=ledger.derive,
                     )
                     statuses[outcome.status] += 1
             writes.append((len(group), time.perf_counter() - write_started))
@@ -224,19 +221,16 @@ def open_database(backend: str, keep: Path | None, pg_name: str) -> AbstractCont
 
 def open_ledger(url: str, *, react: bool) -> Ledger:
     """The ledger, with or without its reactions (diffs, findings and entity values derived on ingest)."""
-    return Ledger(url, react=react)
+    return Ledger(url, derive=react)
 
 
 def describe_work(report: Report, *, react: bool) -> None:
-    handlers = subscribed_handlers()
-    report.extra["handlers"] = handlers
+    report.extra["derives"] = react
     work = "each ingest = read + parse + store publication + snapshot + events"
-    if handlers:
-        work += f"; handlers run on ingest: {', '.join(handlers)}"
+    if react:
+        work += "; then derive in the same transaction (entity values, diffs, findings and their events)"
     else:
-        work += "; no event handlers run (no diffs, no findings on ingest)" + (
-            " (--no-react)" if not react else ""
-        )
+        work += "; nothing derived (no diffs, no findings on ingest: --no-react)"
     report.note(work)
 
 

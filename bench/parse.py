@@ -17,11 +17,11 @@ from pathlib import Path
 from types import ModuleType
 
 from bench.harness import ROOT, Report, Timing, arguments, finish, measure
-from ledger.document import Document
 from ledger.errors import LedgerError
 from ledger.layouts import choose_layout
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Document
 from ledger.readers.text import read_text
 
 SEED_DIR = ROOT / "samples" / "seeds"

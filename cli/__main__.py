@@ -1,5 +1,5 @@
-"""``python -m cli``: the same as the ``ledger`` command."""
+"""``python -m ledger_cli``: the same as the ``ledger`` command."""
 
-from cli.main import run
+from .main import run
 
 run()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli.output import error
+from .output import error
 
 if TYPE_CHECKING:
     from ledger.store import Ledger

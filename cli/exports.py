@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.output import error
+from .output import error
 
 if TYPE_CHECKING:
-    from ledger.export import Record
+    from ledger.report.writers import Record
 
 #: The ``--to`` option of diff, history and findings.
 ToOption = Annotated[
@@ -26,7 +26,7 @@ ToOption = Annotated[
 
 def check_target(to: Path | None, output: object | None = None) -> None:
     """Refuse, before any work, a file name of no known format and ``--format`` together with ``--to`` (exit 2)."""
-    from ledger.export import check_target as supported
+    from ledger.report.writers import check_target as supported
 
     if to is None:
         return
@@ -42,7 +42,7 @@ def check_target(to: Path | None, output: object | None = None) -> None:
 
 def write_sheets(sheets: Mapping[str, Sequence[Record | Mapping[str, Any]]], to: Path) -> None:
     """Write the sheets and say which files were written (``wrote PATH``, one line each)."""
-    from ledger.export import write
+    from ledger.report.writers import write
 
     try:
         written = write(sheets, to)

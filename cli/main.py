@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import commands
+from . import commands
 
 app = typer.Typer(
     name="ledger",

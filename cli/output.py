@@ -25,7 +25,7 @@ def console() -> Console:
 
 def print_json(value: Any) -> None:
     # Imported here: ledger.canonical pulls in the model, pydantic and rfc8785 (~85 ms), which --help never needs.
-    from ledger.canonical import to_jsonable
+    from ledger.model.canonical import to_jsonable
 
     sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
 

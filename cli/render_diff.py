@@ -12,8 +12,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ledger.diff.export import cell_text, stated_text
 from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult, Totals
+from ledger.report.diff_formats import cell_text, stated_text
 
 __all__ = ["render_diff"]
 

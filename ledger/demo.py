@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.compare import Comparison, compare_refs, year_over_year
 from ledger.errors import LedgerError
-from ledger.ingest import IngestOutcome, ingest_paths
+from ledger.pipeline.ingest import IngestOutcome, ingest_paths
+from ledger.query.comparisons import Comparison, compare_refs, year_over_year
 from ledger.store import Ledger
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from ledger import tables  # noqa: F401  (registers the tables on the metadata)
-from ledger.db import create_ledger_engine, resolve_url
+from ledger.store import schema  # noqa: F401  (registers the tables on the metadata)
+from ledger.store.db import create_ledger_engine, resolve_url
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from typer.testing import CliRunner  # noqa: E402
 
 from cli.main import app  # noqa: E402
-from ledger.ingest import ingest_paths  # noqa: E402
-from ledger.parse import parse_publication  # noqa: E402
+from ledger.pipeline.ingest import ingest_paths  # noqa: E402
+from ledger.pipeline.parse import parse_publication  # noqa: E402
 from ledger.store import Ledger  # noqa: E402
 from tests.reliability.inputs import (  # noqa: E402
     HONEST,

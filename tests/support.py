@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from ledger.document import Document
 from ledger.errors import ParseError
 from ledger.layouts import registry
 from ledger.model import Department, Project, Snapshot
+from ledger.readers.document import Document
 
 
 class KeyValueLayout:

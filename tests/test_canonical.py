@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.canonical import canonical_bytes, decimal_text, snapshot_hash, snapshot_json, to_jsonable
 from ledger.model import Department, Project, Snapshot
+from ledger.model.canonical import canonical_bytes, decimal_text, snapshot_hash, snapshot_json, to_jsonable
 
 
 @pytest.mark.parametrize(

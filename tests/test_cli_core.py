@@ -134,7 +134,7 @@ def test_log_follow_streams_events_recorded_by_another_process(
     command = [
         sys.executable,
         "-m",
-        "cli",
+        "ledger_cli",
         "--db",
         str(db),
         "log",
@@ -149,7 +149,7 @@ def test_log_follow_streams_events_recorded_by_another_process(
         try:
             backlog = [json.loads(follower.stdout.readline())["type"] for _ in range(2)]
             assert backlog == ["publication-received", "parse-failed"]
-            ingest = [sys.executable, "-m", "cli", "--db", str(db), "ingest", str(seed)]
+            ingest = [sys.executable, "-m", "ledger_cli", "--db", str(db), "ingest", str(seed)]
             subprocess.run(ingest, check=True, capture_output=True)
             deadline = time.monotonic() + 30
             streamed: list[str] = []

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger import events, store
-from ledger.departments import add_alias, list_departments
+from ledger import store
 from ledger.errors import LedgerError, NotFoundError
-from ledger.ingest import ingest_bytes
-from ledger.store import Ledger
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.store import Ledger, events
+from ledger.store.departments import add_alias, list_departments
 from tests.support import key_value_layout, publication
 
 FULL = "某市高新技术产业开发区人力资源和社会保障局"

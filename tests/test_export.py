@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ledger import export
 from ledger.findings import find
+from ledger.report import writers as export
 from tests.findings.builders import HAIGANG, LAOTING, seed
 
 

@@ -17,14 +17,14 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from ledger import compare, export
-from ledger.canonical import to_jsonable
-from ledger.columns import columns_for
 from ledger.demo import run_demo
 from ledger.errors import NotFoundError
-from ledger.history import department_history, entity_timelines
-from ledger.store import Ledger
-from ledger.workbook import (
+from ledger.model.canonical import to_jsonable
+from ledger.query import comparisons as compare
+from ledger.query.history import department_history, entity_timelines
+from ledger.report import writers as export
+from ledger.report.columns import columns_for
+from ledger.report.workbook import (
     audit_sheets,
     change_record,
     change_summary,
@@ -32,6 +32,7 @@ from ledger.workbook import (
     timeline_records,
     version_records,
 )
+from ledger.store import Ledger
 
 HAIGANG = "秦皇岛市海港区人力资源和社会保障局"
 R1, R2 = f"{HAIGANG}@2024r1/budget-disclosure", f"{HAIGANG}@2024r2/budget-disclosure"

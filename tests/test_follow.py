@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger import events
-from ledger.follow import follow, head_seq
-from ledger.store import Ledger
+from ledger.query.follow import follow, head_seq
+from ledger.store import Ledger, events
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.canonical import to_jsonable
-from ledger.parse import parse_publication
+from ledger.model.canonical import to_jsonable
+from ledger.pipeline.parse import parse_publication
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "samples" / "seeds").glob("*.txt"))

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger import events
 from ledger.clock import set_clock
-from ledger.derive import rebuild
 from ledger.errors import LedgerError
-from ledger.history import department_history, entity_timelines, parse_as_of
-from ledger.ingest import ingest_bytes
-from ledger.store import Ledger
-from ledger.tables import ChangeRow, DiffRow, EntityValueRow, FindingRow
+from ledger.pipeline.derive import rebuild
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.query.history import department_history, entity_timelines, parse_as_of
+from ledger.store import Ledger, events
+from ledger.store.schema import ChangeRow, DiffRow, EntityValueRow, FindingRow
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HAIGANG = [

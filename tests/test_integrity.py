@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from ledger.ingest import ingest_bytes
+from ledger.pipeline.ingest import ingest_bytes
 from ledger.store import Ledger
-from ledger.verify import Digest, digest, verify
+from ledger.store.verify import Digest, digest, verify
 from tests.support import key_value_layout, publication
 
 
@@ -89,7 +89,7 @@ def test_altered_snapshot_json_is_named(filled: Ledger) -> None:
 
 
 def test_snapshot_rewritten_with_a_matching_hash_is_still_caught(filled: Ledger) -> None:
-    from ledger.canonical import snapshot_hash
+    from ledger.model.canonical import snapshot_hash
 
     with filled.read() as session:
         original = session.execute(text("SELECT canonical_json FROM snapshots WHERE id = 2")).scalar_one()
@@ -129,9 +129,9 @@ def test_deleted_snapshot_is_missing(filled: Ledger) -> None:
 
 
 def test_rewritten_chain_is_caught_by_an_earlier_digest(filled: Ledger) -> None:
-    from ledger.canonical import event_hash
-    from ledger.events import hashed_fields
-    from ledger.tables import EventRow
+    from ledger.model.canonical import event_hash
+    from ledger.store.events import hashed_fields
+    from ledger.store.schema import EventRow
 
     with filled.read() as session:
         receipt = digest(session)

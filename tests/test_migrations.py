@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from ledger import db
-from ledger.tables import IMMUTABLE_TABLES
+from ledger.store import db
+from ledger.store.schema import IMMUTABLE_TABLES
 
 
 def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.model import Notice
-from ledger.notices import extract_notices, notice_ref
+from ledger.model.notices import extract_notices, notice_ref
 
 SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ledger import clock, events
+from ledger import clock
 from ledger.errors import NotFoundError
-from ledger.ingest import ingest_bytes
-from ledger.notify import (
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.store import Ledger, events
+from ledger.watch.notify import (
     CLAIM_LEASE_S,
     DEFAULT_EVENT_TYPES,
     MAX_ATTEMPTS,
@@ -25,9 +26,8 @@ from ledger.notify import (
     remove_subscriber,
     retry_delay,
 )
-from ledger.schedule import run_once
-from ledger.sources.registry import Schedule, add_source
-from ledger.store import Ledger
+from ledger.watch.schedule import run_once
+from ledger.watch.sources import Schedule, add_source
 from tests.httpsite import Site, serve, unused_port_url
 from tests.support import key_value_layout, publication
 

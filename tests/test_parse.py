@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers.text import read_text
 from tests.readers.builders import docx_of
 

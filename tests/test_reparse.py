@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger import events, store
-from ledger.ingest import ingest_bytes
+from ledger import store
 from ledger.layouts import registry
-from ledger.reparse import reparse_all
-from ledger.store import Ledger
-from ledger.verify import verify
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.pipeline.reparse import reparse_all
+from ledger.store import Ledger, events
+from ledger.store.verify import verify
 from tests.support import KeyValueLayout, key_value_layout, publication
 
 

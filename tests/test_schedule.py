@@ -27,9 +27,12 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger import events, store
-from ledger.fetch import FetchPolicy
-from ledger.schedule import (
+from ledger import store
+from ledger.store import Ledger, events
+from ledger.store.schema import SchedulerJobRow, SourceRow
+from ledger.watch.check import SOURCE_MISSED, CheckReport
+from ledger.watch.fetch import FetchPolicy
+from ledger.watch.schedule import (
     NOTIFY_JOB_ID,
     LedgerScheduler,
     SchedulerBusyError,
@@ -40,10 +43,7 @@ from ledger.schedule import (
     scheduler_lock,
     source_id_of,
 )
-from ledger.sources.check import SOURCE_MISSED, CheckReport
-from ledger.sources.registry import Schedule, add_source, remove_source
-from ledger.store import Ledger
-from ledger.tables import SchedulerJobRow, SourceRow
+from ledger.watch.sources import Schedule, add_source, remove_source
 from tests.httpsite import Site, portal_page, serve
 from tests.support import key_value_layout, publication
 

@@ -7,14 +7,15 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, col, select
 
-from ledger import compare, events, store
-from ledger.departments import list_departments
+from ledger import store
 from ledger.errors import AmbiguousRefError, NotFoundError
-from ledger.ingest import ingest_bytes
 from ledger.layouts import registry
-from ledger.reparse import reparse_all
-from ledger.store import Ledger
-from ledger.tables import SnapshotRow
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.pipeline.reparse import reparse_all
+from ledger.query import comparisons as compare
+from ledger.store import Ledger, events
+from ledger.store.departments import list_departments
+from ledger.store.schema import SnapshotRow
 from tests.support import KeyValueLayout, key_value_layout, publication
 
 

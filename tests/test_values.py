@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ledger.errors import ValueParseError
 from ledger.model import IndicatorValue
-from ledger.values import (
+from ledger.model.values import (
     amount_in_wanyuan,
     compare_values,
     mirror_direction,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.commands import claims, core, departments, diff, findings, history, watch
+from . import claims, core, departments, diff, findings, history, watch
 
 
 def register(app: typer.Typer) -> None:

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cli.context import open_ledger
-from cli.exports import ToOption, check_target, write_sheets
-from cli.output import print_json, print_table
+from ..context import open_ledger
+from ..exports import ToOption, check_target, write_sheets
+from ..output import print_json, print_table
 
 
 class ClaimsFormat(StrEnum):
@@ -34,7 +34,7 @@ def claims(
     With --to, write the claims to a sheet (预算说明核对) instead.
     """
     from ledger import store
-    from ledger.claims_report import CLAIMS_SCHEMA, claim_records, claims_report
+    from ledger.query.claims_report import CLAIMS_SCHEMA, claim_records, claims_report
 
     check_target(to, output)
     with open_ledger(ctx) as ledger, ledger.read() as session:
@@ -53,11 +53,11 @@ def claims(
             }
         )
     elif output is ClaimsFormat.csv:
-        from ledger.export import csv_text
+        from ledger.report.writers import csv_text
 
         sys.stdout.write(csv_text(records, "claims"))
     elif output is ClaimsFormat.md:
-        from ledger.claims_report import to_markdown
+        from ledger.query.claims_report import to_markdown
 
         typer.echo(to_markdown(report), nl=False)
     else:
@@ -65,7 +65,7 @@ def claims(
 
 
 def _print_table(report: object, records: list[dict[str, object]]) -> None:
-    from ledger.claims_report import REPORT_COLUMNS, ClaimsReport, against, report_rows, summary
+    from ledger.query.claims_report import REPORT_COLUMNS, ClaimsReport, against, report_rows, summary
 
     assert isinstance(report, ClaimsReport)
     if not report.claims:

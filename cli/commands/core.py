@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.context import open_ledger
-from cli.output import Format, error, note, print_json, print_table
+from ..context import open_ledger
+from ..output import Format, error, note, print_json, print_table
 
 if TYPE_CHECKING:
-    from ledger.events import Event
     from ledger.store import Ledger
+    from ledger.store.events import Event
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -26,7 +26,7 @@ def ingest(
     ],
 ) -> None:
     """Store publications and record a snapshot of each (same bytes twice: nothing new)."""
-    from ledger.ingest import ingest_paths
+    from ledger.pipeline.ingest import ingest_paths
 
     with open_ledger(ctx) as ledger:
         outcomes = ingest_paths(ledger, _expand(paths))
@@ -124,7 +124,7 @@ def show(
 ) -> None:
     """Print one snapshot: as the canonical JSON contract (--format json) or as a summary."""
     from ledger import store
-    from ledger.summary import summarise
+    from ledger.query.summary import summarise
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         row = store.resolve_ref(session, ref)
@@ -147,7 +147,7 @@ def log(
     output: FormatOption = Format.table,
 ) -> None:
     """Show the event log (newest last); --follow streams new events, one line each (JSON Lines with -f json)."""
-    from ledger import events
+    from ledger.store import events
 
     with open_ledger(ctx) as ledger:
         with ledger.read() as session:
@@ -170,7 +170,7 @@ def _follow_log(
     ledger: Ledger, backlog: list[Event], after: int, event_type: str | None, interval: float, output: Format
 ) -> None:
     """One line per event, flushed as it comes (a table cannot stream)."""
-    from ledger.follow import follow
+    from ledger.query.follow import follow
 
     def emit(event: Event) -> None:
         if output is Format.json:
@@ -196,7 +196,7 @@ def verify(
     ] = None,
 ) -> None:
     """Recompute every hash (events, snapshots, publications); name the first row that does not match."""
-    from ledger.verify import Digest, verify_or_raise
+    from ledger.store.verify import Digest, verify_or_raise
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         try:
@@ -214,7 +214,7 @@ def verify(
 
 def digest(ctx: typer.Context) -> None:
     """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it."""
-    from ledger.verify import digest as head_digest
+    from ledger.store.verify import digest as head_digest
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         head = head_digest(session)
@@ -232,7 +232,7 @@ def reparse(
     ] = None,
 ) -> None:
     """Re-derive snapshots of stored publications with the current parsers (a parser upgrade, not a revision)."""
-    from ledger.reparse import reparse_all
+    from ledger.pipeline.reparse import reparse_all
 
     with open_ledger(ctx) as ledger:
         outcomes = reparse_all(ledger, publication_ids=publication or None)
@@ -248,9 +248,10 @@ def reparse(
 
 def demo(ctx: typer.Context) -> None:
     """Ingest the bundled sample publications and print one revision diff and one year-over-year diff."""
-    from cli.output import console
-    from cli.render_diff import render_diff
     from ledger.demo import run_demo
+
+    from ..output import console
+    from ..render_diff import render_diff
 
     with open_ledger(ctx) as ledger:
         result = run_demo(ledger)

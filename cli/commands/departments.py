@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.context import open_ledger
-from cli.output import Format, print_json, print_table
+from ..context import open_ledger
+from ..output import Format, print_json, print_table
 
 alias_app = typer.Typer(
     help="Other names of departments (e.g. 高新区人社局 for the full name).", no_args_is_help=True
@@ -19,7 +19,7 @@ def departments(
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """List departments with their aliases, snapshot counts and years."""
-    from ledger.departments import list_departments
+    from ledger.store.departments import list_departments
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         infos = list_departments(session)
@@ -43,7 +43,7 @@ def alias_add(
     canonical: Annotated[str, typer.Argument(help="The department's canonical full name.")],
 ) -> None:
     """Declare ALIAS another name of CANONICAL (recorded as an event)."""
-    from ledger.departments import add_alias
+    from ledger.store.departments import add_alias
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
         department = add_alias(session, alias, canonical)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.context import open_ledger, user_errors
-from cli.exports import ToOption, check_target, write_sheets
-from cli.output import console, error
+from ..context import open_ledger, user_errors
+from ..exports import ToOption, check_target, write_sheets
+from ..output import console, error
 
 if TYPE_CHECKING:
-    from ledger.compare import Comparison
     from ledger.diff import DiffResult
+    from ledger.query.comparisons import Comparison
 
 
 class DiffFormat(StrEnum):
@@ -64,7 +64,7 @@ def diff(
 
     With --to, write the comparison to a workbook instead: 汇总 (totals), 变更 (change records), 检测 (detections).
     """
-    from ledger import compare
+    from ledger.query import comparisons as compare
 
     check_target(to, output)
     threshold = _percent(min_pct)
@@ -81,7 +81,7 @@ def diff(
     with user_errors():
         results = [_filtered(c.result, only, entity, threshold) for c in comparisons]
     if to is not None:
-        from ledger.workbook import diff_sheets
+        from ledger.report.workbook import diff_sheets
 
         named = [(c.old_ref, c.new_ref, r) for c, r in zip(comparisons, results, strict=True)]
         write_sheets(diff_sheets(named), to)
@@ -128,7 +128,7 @@ def _print(
     comparisons: list[Comparison], results: list[DiffResult], output: DiffFormat, *, as_list: bool
 ) -> None:
     """One result prints as one JSON object; --revisions always prints a list, however many steps there are."""
-    from ledger.diff import to_csv, to_json, to_markdown
+    from ledger.report.diff_formats import to_csv, to_json, to_markdown
 
     if output is DiffFormat.json:
         body = ",\n".join(to_json(r) for r in results)
@@ -140,7 +140,7 @@ def _print(
     if output is DiffFormat.md:
         typer.echo("\n".join(to_markdown(r) for r in results), nl=False)
         return
-    from cli.render_diff import render_diff
+    from ..render_diff import render_diff
 
     out = console()
     for comparison, result in zip(comparisons, results, strict=True):

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from cli.context import open_ledger
-from cli.exports import ToOption, check_target, write_sheets
-from cli.output import error, print_json, print_table
+from ..context import open_ledger
+from ..exports import ToOption, check_target, write_sheets
+from ..output import error, print_json, print_table
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from ledger.export import Record
     from ledger.findings import Comparison, Finding
+    from ledger.report.writers import Record
 
 
 class FindingsFormat(StrEnum):
@@ -85,7 +85,7 @@ def findings(
 
 def _list(ctx: typer.Context, ref: str | None, output: FindingsFormat, to: Path | None) -> list[Finding]:
     from ledger import store
-    from ledger.claims_report import findings_of
+    from ledger.query.claims_report import findings_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
@@ -105,9 +105,9 @@ def _compare(
     ctx: typer.Context, old_ref: str, new_ref: str, output: FindingsFormat, to: Path | None
 ) -> list[Finding]:
     from ledger import store
-    from ledger.claims_report import findings_of
     from ledger.findings import compare
-    from ledger.workbook import findings_comparison_records
+    from ledger.query.claims_report import findings_of
+    from ledger.report.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         old_row, new_row = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
@@ -120,7 +120,7 @@ def _compare(
 
         print_json({"schema": FINDINGS_SCHEMA, "from": old_name, "to": new_name, **result.model_dump()})
     elif output is FindingsFormat.csv:
-        from ledger.export import csv_text
+        from ledger.report.writers import csv_text
 
         sys.stdout.write(csv_text(findings_comparison_records(result), "findings"))
     else:
@@ -182,13 +182,13 @@ def _print_json_list(found: list[tuple[str, list[Finding]]], *, single: bool) ->
 
 
 def _listed_records(found: list[tuple[str, list[Finding]]]) -> list[Record]:
-    from ledger.export import findings_records
+    from ledger.report.writers import findings_records
 
     return [record for name, listed in found for record in findings_records(listed, snapshot=name)]
 
 
 def _print_csv_list(found: list[tuple[str, list[Finding]]]) -> None:
-    from ledger.export import csv_text
+    from ledger.report.writers import csv_text
 
     sys.stdout.write(csv_text(_listed_records(found), "findings"))
 
@@ -254,9 +254,9 @@ def export(
 
 
 def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:
-    from ledger import export as exporting
     from ledger import store
     from ledger.findings import find
+    from ledger.report import writers as exporting
 
     snapshot = store.load_snapshot(store.resolve_ref(session, ref))
     sheets = exporting.snapshot_sheets(snapshot)
@@ -266,7 +266,7 @@ def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[st
 
 
 def _audit_sheets(session: Session, department: str | None) -> dict[str, list[Record]]:
-    from ledger.workbook import audit_sheets
+    from ledger.report.workbook import audit_sheets
 
     return audit_sheets(session, department)
 

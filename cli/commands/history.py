@@ -13,12 +13,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cli.context import open_ledger
-from cli.exports import ToOption, check_target, write_sheets
-from cli.output import console, print_json
+from ..context import open_ledger
+from ..exports import ToOption, check_target, write_sheets
+from ..output import console, print_json
 
 if TYPE_CHECKING:
-    from ledger.history import Timeline, Version
+    from ledger.query.history import Timeline, Version
 
 
 class HistoryFormat(StrEnum):
@@ -50,8 +50,8 @@ def history(
     With --to, write a sheet instead: 版本 (one row per version and comparison) or 时间线 (one row per entity per
     version).
     """
-    from ledger.history import department_history, entity_timelines, parse_as_of
-    from ledger.workbook import timeline_records, version_records
+    from ledger.query.history import department_history, entity_timelines, parse_as_of
+    from ledger.report.workbook import timeline_records, version_records
 
     check_target(to, output)
     with open_ledger(ctx) as ledger, ledger.read() as session:
@@ -108,7 +108,7 @@ def _signed(text: str | None) -> str:
 
 
 def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
-    from ledger.workbook import change_summary
+    from ledger.report.workbook import change_summary
 
     if output is HistoryFormat.json:
         print_json([asdict(t) for t in timelines])
@@ -160,7 +160,7 @@ def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
 
 def rebuild(ctx: typer.Context) -> None:
     """Re-derive the query tables (entity values, diffs, changes, findings) from the snapshots."""
-    from ledger.derive import rebuild as rebuild_all
+    from ledger.pipeline.derive import rebuild as rebuild_all
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
         count = rebuild_all(session)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.context import open_ledger, user_errors
-from cli.output import Format, error, print_json, print_table
+from ..context import open_ledger, user_errors
+from ..output import Format, error, print_json, print_table
 
 if TYPE_CHECKING:
-    from ledger.sources.check import CheckReport
+    from ledger.watch.check import CheckReport
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -58,7 +58,7 @@ def watch_add(
     ] = None,
 ) -> None:
     """Watch a source: its new or changed publications are ingested on schedule."""
-    from ledger.sources.registry import Schedule, add_source
+    from ledger.watch.sources import Schedule, add_source
 
     with user_errors():  # a bad schedule is refused before any database is opened or created
         schedule = Schedule.parse(every, cron, timezone)
@@ -77,7 +77,7 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
     """List the watched sources and how their last check went."""
-    from ledger.sources.registry import list_sources, schedule_of
+    from ledger.watch.sources import list_sources, schedule_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         records = [
@@ -118,7 +118,7 @@ def watch_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
 @watch_app.command("remove")
 def watch_remove(ctx: typer.Context, source_id: Annotated[int, typer.Argument(help="Source id.")]) -> None:
     """Stop watching a source (what it brought stays in the ledger)."""
-    from ledger.sources.registry import remove_source
+    from ledger.watch.sources import remove_source
 
     with open_ledger(ctx) as ledger:
         row = remove_source(ledger, source_id)
@@ -132,7 +132,7 @@ def watch_run_once(
     output: FormatOption = Format.table,
 ) -> None:
     """Check the sources now, ingest what is new, deliver notifications, and exit (non-zero if a check failed)."""
-    from ledger.schedule import run_once
+    from ledger.watch.schedule import run_once
 
     with open_ledger(ctx) as ledger:
         try:
@@ -152,7 +152,7 @@ def watch_run_once(
 
 
 def _report_record(report: CheckReport) -> dict[str, object]:
-    from ledger.sources.check import checked_payload
+    from ledger.watch.check import checked_payload
 
     return {**checked_payload(report), "error": report.error}
 
@@ -184,8 +184,8 @@ def scheduler_run(
     notify_every: Annotated[str, typer.Option(help="How often to deliver webhook notifications.")] = "15s",
 ) -> None:
     """Run the scheduler in the foreground until Ctrl-C / SIGTERM (one scheduler per ledger)."""
-    from ledger.schedule import LedgerScheduler, SchedulerSettings, scheduler_lock
-    from ledger.sources.registry import list_sources, parse_every
+    from ledger.watch.schedule import LedgerScheduler, SchedulerSettings, scheduler_lock
+    from ledger.watch.sources import list_sources, parse_every
 
     with user_errors():
         settings = SchedulerSettings(workers=workers, notify_every_s=parse_every(notify_every))
@@ -218,7 +218,7 @@ def notify_add(
     department: Annotated[str | None, typer.Option(help="Only events about this department.")] = None,
 ) -> None:
     """Subscribe a webhook to events recorded from now on."""
-    from ledger.notify import add_webhook
+    from ledger.watch.notify import add_webhook
 
     with open_ledger(ctx) as ledger:
         row = add_webhook(ledger, url, event_types=on, department=department)
@@ -228,7 +228,7 @@ def notify_add(
 @notify_app.command("list")
 def notify_list(ctx: typer.Context, output: FormatOption = Format.table) -> None:
     """List subscribers with their delivered, pending and failed notifications."""
-    from ledger.notify import list_subscribers
+    from ledger.watch.notify import list_subscribers
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         subscribers = list_subscribers(session)
@@ -250,7 +250,7 @@ def notify_remove(
     ctx: typer.Context, subscriber_id: Annotated[int, typer.Argument(help="Subscriber id.")]
 ) -> None:
     """Unsubscribe."""
-    from ledger.notify import remove_subscriber
+    from ledger.watch.notify import remove_subscriber
 
     with open_ledger(ctx) as ledger:
         row = remove_subscriber(ledger, subscriber_id)
@@ -260,7 +260,7 @@ def notify_remove(
 @notify_app.command("deliver")
 def notify_deliver(ctx: typer.Context) -> None:
     """Deliver the notifications due now (the scheduler does this by itself; use after `ledger ingest`)."""
-    from ledger.notify import deliver_pending
+    from ledger.watch.notify import deliver_pending
 
     with open_ledger(ctx) as ledger:
         outcomes = deliver_pending(ledger)

@@ -1,14 +1,15 @@
-"""The diff engine (SPEC §6): year-over-year, revision and reparse comparisons of canonical snapshots.
+"""The diff engine: year-over-year, revision and reparse comparisons of canonical snapshots (docs/architecture.md).
 
 result = diff_snapshots(old, new, scope="yoy")          # align, compare, detect
 result.filter(entity=["project"], min_pct=Decimal(10))   # a narrower view
-to_markdown(result), to_csv(result), to_json(result)     # renderings (strings)
+
+Renderings (Markdown, CSV, JSON, XLSX) are in :mod:`ledger.report.diff_formats`. The engine is a pure function of
+two snapshots: it never reads the database.
 """
 
 from __future__ import annotations
 
 from ledger.diff.engine import diff_snapshots, scope_between
-from ledger.diff.export import to_csv, to_json, to_markdown, to_xlsx
 from ledger.diff.records import Change, Detection, DiffResult, DiffSummary, Scope
 
 __all__ = [
@@ -19,8 +20,4 @@ __all__ = [
     "Scope",
     "diff_snapshots",
     "scope_between",
-    "to_csv",
-    "to_json",
-    "to_markdown",
-    "to_xlsx",
 ]

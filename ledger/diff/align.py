@@ -25,8 +25,8 @@ from typing import Generic, TypeVar
 from rapidfuzz import fuzz
 
 from ledger.diff.records import MatchedBy
-from ledger.notices import extract_notices
-from ledger.values import normalise_text
+from ledger.model.notices import extract_notices
+from ledger.model.values import normalise_text
 
 T = TypeVar("T")
 
@@ -83,7 +83,7 @@ _LEADING_PUNCTUATION = re.compile(r"^[-—–_:：、,，.。\s]+")
 
 
 def normalise_name(text: str | None) -> str:
-    """The form names are compared in: :func:`ledger.values.normalise_text`, no whitespace, Latin lower-cased."""
+    """The form names are compared in: :func:`ledger.model.values.normalise_text`, no whitespace, Latin lower-cased."""
     if not text:
         return ""
     return _normalise_name(text)

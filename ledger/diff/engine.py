@@ -5,7 +5,7 @@
 2. A pair whose forms are equal is skipped — an unchanged project with its indicators costs one compare of their
    JSON.
 3. The other pairs are normalised for meaning (text clean-up; indicator values compared with
-   :func:`ledger.values.values_equal`; last year's years shifted in a year-over-year diff). A plain field that
+   :func:`ledger.model.values.values_equal`; last year's years shifted in a year-over-year diff). A plain field that
    still differs is its own location; fields that hold a structure on both sides are handed together to one
    :class:`deepdiff.DeepDiff` call over keyed mappings (no lists, no ``ignore_order``), which locates the change
    inside them. The domain layer turns each location into a :class:`~ledger.diff.records.Change`.
@@ -39,6 +39,7 @@ from ledger.diff.align import (
     shift_years,
     similarity,
 )
+from ledger.diff.detectors import apply_detections, run_detectors
 from ledger.diff.entities import Entity, Form, FormValue, LinePlace
 from ledger.diff.labels import field_label
 from ledger.diff.records import (
@@ -56,7 +57,7 @@ from ledger.diff.records import (
 )
 from ledger.diff.stages import Stages
 from ledger.model import Accounts, FunctionLine, Indicator, IndicatorValue, Project, Snapshot, Statement
-from ledger.values import compare_values, normalise_text
+from ledger.model.values import compare_values, normalise_text
 
 __all__ = ["budget_total", "diff_snapshots", "numeric_delta", "project_total", "scope_between"]
 
@@ -127,8 +128,6 @@ def diff_snapshots(
         notes=differ.notes,
     )
     if detect:
-        from ledger.detectors import apply_detections, run_detectors
-
         result = apply_detections(result, run_detectors(old, new, result.changes))
     return result
 

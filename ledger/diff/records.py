@@ -2,7 +2,7 @@
 
 A :class:`Change` is one fact an auditor can read on its own: *this* project's 预算数 went from 648.6 to 700 (+51.4,
 +7.93 %), matched by its code with the year digits masked. A :class:`DiffResult` is the whole comparison: the
-records, a summary (counts and the net budget change) and what the detectors (:mod:`ledger.detectors`) found.
+records, a summary (counts and the net budget change) and what the detectors (:mod:`ledger.diff.detectors`) found.
 
 The field names are a public export contract (JSON, CSV): add fields, never rename them.
 """
@@ -154,7 +154,7 @@ class Change(Record):
 
 
 class Detection(Record):
-    """Something a detector (:mod:`ledger.detectors`) points an auditor to.
+    """Something a detector (:mod:`ledger.diff.detectors`) points an auditor to.
 
     ``entity``/``key``/``field`` locate it in the snapshot the way change records do, so a detection can tag the
     change records about the same thing; ``where`` says it in words. ``evidence`` holds the numbers or texts behind

@@ -37,7 +37,7 @@ from ledger.findings import (
     stale,
     totals,
 )
-from ledger.findings.model import FINDINGS_SCHEMA, SEVERITIES, Finding, Severity, severity_rank
+from ledger.findings.finding import FINDINGS_SCHEMA, SEVERITIES, Finding, Severity, severity_rank
 from ledger.model import Snapshot
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Carry-over not reconciled (上年结转结余 与项目不符): the money brought forward from last year against the projects
 budgeted for earlier years.
 
-The reconciliation itself is the diff engine's carry-over detector (:mod:`ledger.detectors.carry_over`): one rule,
+The reconciliation itself is the diff engine's carry-over detector (:mod:`ledger.diff.detectors.carry_over`): one rule,
 one implementation. It sums the projects coded for an earlier year (``13030223P…`` in a 2024 budget) or funded by an
 earlier year's notice and compares them with 上年结转结余; in Haigang's 2024 budget the four ``…23P…`` projects
 (648.60 + 109.40 + 30.00 + 40.39) make exactly the 828.39 carry-over.
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ledger.detectors import carry_over as detector
-from ledger.detectors.base import project_budget_year
+from ledger.diff.detectors import carry_over as detector
+from ledger.diff.detectors.base import project_budget_year
 from ledger.diff.records import Detection
-from ledger.findings.model import FactValue, Finding, amount, make_key
+from ledger.findings.finding import FactValue, Finding, amount, make_key
 from ledger.model import Snapshot
 
 RULE = "carry-over-unreconciled"

@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.findings.model import Finding, Severity, amount, make_key
+from ledger.findings.finding import Finding, Severity, amount, make_key
 from ledger.layouts.claims import Resolved, resolve
 from ledger.model import Snapshot, Statement
 

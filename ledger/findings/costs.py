@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ledger.findings.model import (
+from ledger.findings.finding import (
     Finding,
     Severity,
     amount,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ledger.diff.align import normalise_name
 from ledger.findings.costs import is_cost_indicator
-from ledger.findings.model import (
+from ledger.findings.finding import (
     Finding,
     amount,
     in_wanyuan,

@@ -12,7 +12,7 @@ A layout parser reports what it could not read as fact in :attr:`Snapshot.warnin
 from __future__ import annotations
 
 from ledger.diff.align import normalise_name
-from ledger.findings.model import Finding, Severity, make_key
+from ledger.findings.finding import Finding, Severity, make_key
 from ledger.model import ParseWarning, Snapshot
 
 TRUNCATED_RULE = "truncated-document"

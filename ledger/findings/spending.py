@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ledger.findings.model import Finding, amount, make_key, project_identity, project_label
+from ledger.findings.finding import Finding, amount, make_key, project_identity, project_label
 from ledger.model import Project, Snapshot
 
 INCOMPLETE_RULE = "spending-plan-incomplete"

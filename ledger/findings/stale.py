@@ -3,7 +3,7 @@
 Targets are often copied from last year's table and not updated: Taishan's 2024 indicators describe themselves as
 ``反映 2023 年机关事业单位养老保险应缴未缴职业年金征收金额进度`` and ``反映 2022 年…``.
 
-The diff engine's stale-reference detector (:mod:`ledger.detectors.stale_references`) decides which years count
+The diff engine's stale-reference detector (:mod:`ledger.diff.detectors.stale_references`) decides which years count
 (:func:`~ledger.detectors.stale_references.stale_years`: ranges reaching the fiscal year such as ``2024-2025年``,
 notice refs ``秦财企[2023]649号``, dates ``2022年2月23日`` and comparison bases ``较2023年`` are not stale) and
 against which year (:func:`~ledger.detectors.stale_references.reference_year`: a project coded for an earlier year,
@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ledger.detectors.stale_references import reference_year, stale_years
-from ledger.findings.model import (
+from ledger.diff.detectors.stale_references import reference_year, stale_years
+from ledger.findings.finding import (
     Finding,
     indicator_identity,
     indicator_path,
@@ -31,7 +31,7 @@ from ledger.findings.model import (
     scope_label,
 )
 from ledger.model import Project, Snapshot
-from ledger.values import normalise_text
+from ledger.model.values import normalise_text
 
 RULE = "stale-year-reference"
 _CONTEXT = 14

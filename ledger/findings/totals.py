@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ledger.diff.align import normalise_name, strip_enumerator
-from ledger.findings.model import Finding, Severity, amount, make_key
+from ledger.findings.finding import Finding, Severity, amount, make_key
 from ledger.model import Accounts, EconomicLine, FunctionLine, Line, Snapshot
 
 RULE = "totals-mismatch"

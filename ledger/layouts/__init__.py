@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ledger.document import Document
 from ledger.errors import UnknownLayoutError
 from ledger.layouts.base import Layout
+from ledger.readers.document import Document
 
 
 def all_layouts() -> list[Layout]:

@@ -10,7 +10,7 @@ then ask for a column by label.
 DOCX text loses cell spans: a header cell merged across columns appears once, and the rows of one header are of
 different lengths. :func:`header_columns` restores the spans from the shape of the foot row (see there).
 
-Money cells are read with :func:`ledger.values.amount_in_wanyuan` in the unit the title row states (``单位：万元``);
+Money cells are read with :func:`ledger.model.values.amount_in_wanyuan` in the unit the title row states (``单位：万元``);
 a cell that is neither blank nor an amount is reported as a warning, never read as zero. A blank cell is None.
 """
 
@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Table
 from ledger.errors import ValueParseError
 from ledger.model import Line, ParseWarning
-from ledger.values import amount_in_wanyuan
+from ledger.model.values import amount_in_wanyuan
+from ledger.readers.document import Table
 
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Title-row cells: ``预算年度：2024``, ``单位：万元``, ``截止时间：2023-12-31``, ``部门：…``.

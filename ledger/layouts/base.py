@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ledger.document import Document
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 
 
 class Layout(Protocol):

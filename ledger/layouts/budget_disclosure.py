@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import disclosure_narrative as narrative
 from ledger.layouts.accounts_tables import TableMeta, mismatch, read_account_table, total
@@ -48,7 +47,8 @@ from ledger.model import (
     Snapshot,
     Unit,
 )
-from ledger.notices import extract_notices
+from ledger.model.notices import extract_notices
+from ledger.readers.document import Block, Document, Paragraph, Table
 
 #: Account-table kinds whose presence marks a budget disclosure (at least two of them must be captioned).
 _CORE_KINDS = {"statement", "income", "expenditure", "fiscal-statement", "economic", "three-public"}

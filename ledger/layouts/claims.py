@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph
 from ledger.model import ClaimDirection, FunctionLine, Line, Snapshot, Statement
-from ledger.values import amount_in_wanyuan, normalise_text
+from ledger.model.values import amount_in_wanyuan, normalise_text
+from ledger.readers.document import Block, Paragraph
 
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
 #: How a sentence compares with last year. Longer wordings first: ``与上年相比`` before ``与上年``.

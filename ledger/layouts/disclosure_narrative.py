@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph, Table
 from ledger.errors import ValueParseError
 from ledger.model import Goal, Indicator, IndicatorValue, ParseWarning, Unit
-from ledger.values import parse_amount
+from ledger.model.values import parse_amount
+from ledger.readers.document import Block, Paragraph, Table
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*\S")

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from ledger.document import Document
 from ledger.layouts.guangdong_template import (
     COLUMNS_MISMATCH,
     GROUPING_LOST,
@@ -38,6 +37,7 @@ from ledger.layouts.guangdong_template import (
     label_text,
 )
 from ledger.model import ParseWarning
+from ledger.readers.document import Document
 
 #: The parts of the template, by the label that opens them (compared without whitespace).
 PART_LABELS: tuple[tuple[str, str], ...] = (

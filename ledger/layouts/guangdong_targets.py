@@ -8,10 +8,10 @@ text 批复表) through :func:`~ledger.layouts.guangdong_forms.from_grid`; both 
 
 from __future__ import annotations
 
-from ledger.document import Document
 from ledger.layouts.guangdong_forms import from_grid, from_outline
 from ledger.layouts.guangdong_template import build_snapshot, compact
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 
 #: The template's own labels; the Hebei project tables and budget disclosures share at most two of them.
 MARKERS = (

@@ -30,8 +30,8 @@ from ledger.model import (
     ParseWarning,
     Snapshot,
 )
-from ledger.notices import extract_notices
-from ledger.values import normalise_text, parse_amount, parse_value
+from ledger.model.notices import extract_notices
+from ledger.model.values import normalise_text, parse_amount, parse_value
 
 DOCUMENT_KIND = "department-targets"
 

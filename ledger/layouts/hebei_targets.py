@@ -26,7 +26,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import project_table
 from ledger.layouts.project_table import (
@@ -36,7 +35,8 @@ from ledger.layouts.project_table import (
     unit_of_table,
 )
 from ledger.model import Department, Goal, Notice, ParseWarning, Project, Snapshot, Unit
-from ledger.notices import extract_notices
+from ledger.model.notices import extract_notices
+from ledger.readers.document import Block, Document, Paragraph, Table
 
 DOCUMENT_KIND = "department-targets"
 

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts.accounts_tables import squash
 from ledger.layouts.claims import read_statements, with_entities
@@ -42,7 +41,8 @@ from ledger.layouts.jiangsu_tables import (
     total_of,
 )
 from ledger.model import Accounts, BudgetOverview, Department, Line, Snapshot
-from ledger.values import amount_in_wanyuan
+from ledger.model.values import amount_in_wanyuan
+from ledger.readers.document import Document, Paragraph, Table
 
 #: Words of this template; ``单位预留机动经费`` (a reserve line of Jiangsu provincial budgets) must be among them.
 MARKERS = (

@@ -20,11 +20,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Block, Paragraph, Table
 from ledger.errors import ValueParseError
 from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
 from ledger.model import Accounts, EconomicLine, FunctionLine, Line, ParseWarning
-from ledger.values import amount_in_wanyuan
+from ledger.model.values import amount_in_wanyuan
+from ledger.readers.document import Block, Paragraph, Table
 
 #: Table kinds by the words of their caption, most specific first (财政拨款收支预算总表 before 收支预算总表, a
 #: 政府性基金…财政拨款支出预算表 before 财政拨款支出预算表).

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Document
 from ledger.errors import ParseError, ValueParseError
 from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
 from ledger.model import (
@@ -36,7 +35,8 @@ from ledger.model import (
     Project,
     Snapshot,
 )
-from ledger.values import parse_amount, parse_value
+from ledger.model.values import parse_amount, parse_value
+from ledger.readers.document import Document
 
 Row = tuple[str, ...]
 

@@ -24,11 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.document import Table
 from ledger.errors import ValueParseError
 from ledger.model import Indicator, IndicatorValue, ParseWarning, Project, Unit
-from ledger.notices import extract_notices
-from ledger.values import amount_in_wanyuan, parse_percent, parse_value
+from ledger.model.notices import extract_notices
+from ledger.model.values import amount_in_wanyuan, parse_percent, parse_value
+from ledger.readers.document import Table
 
 # Warning codes (ParseWarning.code) raised here; the layouts and the audit checks key on them.
 TRUNCATED = "truncated"  # the table stops inside a row or before its indicator rows

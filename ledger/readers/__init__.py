@@ -1,4 +1,4 @@
-"""Readers turn a file's bytes into the intermediate form (:mod:`ledger.document`), whatever its format.
+"""Readers turn a file's bytes into the intermediate form (:mod:`ledger.readers.document`), whatever its format.
 
 :func:`read_document` picks the reader by content (:func:`ledger.readers.sniff.sniff`), never by the file name: a
 PNG named ``.pdf`` is refused as an image, an XLSX named ``.docx`` is read as the workbook it is, an HTML table
@@ -11,8 +11,8 @@ import importlib
 from collections.abc import Callable
 from typing import cast
 
-from ledger.document import Document
 from ledger.errors import ReadError
+from ledger.readers.document import Document
 from ledger.readers.sniff import sniff
 
 #: The reader of each format, as (module, function). Imported when first needed: pdfplumber, openpyxl and

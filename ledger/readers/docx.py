@@ -26,9 +26,9 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell
+from ledger.readers.document import Block, Document, Paragraph, Table
 from ledger.readers.safety import check_office_zip
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (

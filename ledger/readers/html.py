@@ -23,9 +23,9 @@ from typing import Any, Literal
 import lxml.html
 from lxml import etree
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell
+from ledger.readers.document import Block, Document, Paragraph, Table
 
 MergedMode = Literal["anchor", "carry"]
 

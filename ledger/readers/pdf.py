@@ -39,9 +39,9 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils.text import chars_to_textmap
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell, join_warnings
+from ledger.readers.document import Block, Document, Paragraph, Table
 
 #: More pages than this is not a budget publication (the largest seen have a few hundred).
 MAX_PAGES = 2000

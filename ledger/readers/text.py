@@ -16,8 +16,8 @@ import codecs
 import re
 from collections.abc import Callable
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ReadError
+from ledger.readers.document import Block, Document, Paragraph, Table
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -27,9 +27,9 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.document import Block, Document, Paragraph, Table
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell, join_warnings
+from ledger.readers.document import Block, Document, Paragraph, Table
 from ledger.readers.safety import check_office_zip
 from ledger.readers.xlsx_format import display, to_decimal
 from ledger.readers.xlsx_formula import CellContent, UnsupportedFormula, evaluate

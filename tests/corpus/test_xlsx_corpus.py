@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 
 pytestmark = pytest.mark.corpus
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.detectors import carry_over
-from ledger.detectors.base import is_earlier_year_project, project_budget_year
 from ledger.diff import diff_snapshots
+from ledger.diff.detectors import carry_over
+from ledger.diff.detectors.base import is_earlier_year_project, project_budget_year
 from ledger.model import Accounts, Line, Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import project, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

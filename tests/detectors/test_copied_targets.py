@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.detectors import copied_targets
+from ledger.diff.detectors import copied_targets
 from ledger.model import Project
 from tests.diff.builders import indicator, project, snapshot
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.detectors import DETECTORS, apply_detections, run_detectors
 from ledger.diff import diff_snapshots
+from ledger.diff.detectors import DETECTORS, apply_detections, run_detectors
 from ledger.diff.records import Detection
 from tests.diff.builders import indicator, project, snapshot
 

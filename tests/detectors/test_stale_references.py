@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.detectors import stale_references
-from ledger.detectors.stale_references import stale_years
-from ledger.parse import parse_publication
+from ledger.diff.detectors import stale_references
+from ledger.diff.detectors.stale_references import stale_years
+from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import indicator, project, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

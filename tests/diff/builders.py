@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ledger.model import Accounts, Department, Goal, Indicator, Notice, Project, Snapshot
-from ledger.notices import extract_notices
-from ledger.values import parse_value
+from ledger.model.notices import extract_notices
+from ledger.model.values import parse_value
 
 
 def indicator(

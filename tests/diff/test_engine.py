@@ -12,7 +12,7 @@ from ledger.diff import engine as engine_module
 from ledger.diff.engine import numeric_delta
 from ledger.diff.records import Change, DiffResult
 from ledger.model import Accounts, FunctionLine, Line, Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import indicator, project, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from ledger.diff import diff_snapshots, to_csv, to_json, to_markdown, to_xlsx
-from ledger.diff.export import CSV_COLUMNS
+from ledger.diff import diff_snapshots
 from ledger.diff.records import DiffResult
+from ledger.report.diff_formats import CSV_COLUMNS, to_csv, to_json, to_markdown, to_xlsx
 from tests.diff.builders import indicator, project, snapshot
 
 

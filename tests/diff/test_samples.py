@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ledger.diff import diff_snapshots
-from ledger.diff.export import cell_text
 from ledger.diff.records import ChangeValue, DiffResult, Scope
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
+from ledger.report.diff_formats import cell_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 
 from ledger.model import Indicator, IndicatorValue, Project, Snapshot
-from ledger.parse import parse_publication
-from ledger.values import parse_value
+from ledger.model.values import parse_value
+from ledger.pipeline.parse import parse_publication
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "samples" / "seeds"
 

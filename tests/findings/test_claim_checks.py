@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.document import Paragraph
 from ledger.findings import find
 from ledger.findings.claim_checks import check_claims, half_unit
 from ledger.layouts.claims import flat, read_statements
 from ledger.model import Accounts, Department, FunctionLine, Snapshot
+from ledger.readers.document import Paragraph
 
 D = Decimal
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.findings import SEVERITIES, compare, find
-from ledger.findings.model import severity_rank
+from ledger.findings.finding import severity_rank
 from ledger.model import (
     Accounts,
     EconomicLine,

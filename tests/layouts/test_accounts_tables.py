@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.document import Table
 from ledger.layouts.accounts_tables import (
     AmountReader,
     Column,
@@ -21,6 +20,7 @@ from ledger.layouts.accounts_tables import (
     subject_rows,
 )
 from ledger.layouts.disclosure_accounts import table_kind
+from ledger.readers.document import Table
 
 
 @pytest.mark.parametrize(

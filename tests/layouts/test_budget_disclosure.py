@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Document, Paragraph, Table
 from ledger.layouts import choose_layout
 from ledger.layouts.budget_disclosure import HebeiBudgetDisclosureLayout
 from ledger.model import FunctionLine, Snapshot
 from ledger.readers import read_document
+from ledger.readers.document import Document, Paragraph, Table
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 HAIGANG = SEEDS / "haigang-hrss-2024-budget.txt"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.document import Paragraph, Table
 from ledger.layouts.claims import flat, read_statements, resolve, statements_in, subject_path, target_of
 from ledger.model import Accounts, BudgetOverview, Department, FunctionLine, Line, Snapshot
+from ledger.readers.document import Block, Paragraph, Table
 
 D = Decimal
 
@@ -244,7 +244,7 @@ def test_a_comparison_without_a_figure_is_kept_without_an_amount() -> None:
 
 
 def test_the_category_heading_above_completes_the_path_and_pages_are_kept() -> None:
-    blocks = [
+    blocks: list[Block] = [
         Paragraph("五、财政拨款支出预算情况说明", page=12),
         Paragraph("（一）一般公共服务支出（类）", page=12),
         Paragraph(

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Document
 from ledger.layouts import choose_layout
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 from ledger.layouts.project_table import ROW_JOINED
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 from ledger.readers.text import read_text
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seeds" / "gaoxin-hrss-2024-targets.txt"

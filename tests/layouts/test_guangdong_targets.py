@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Document, Table
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
 from ledger.layouts.guangdong_forms import OutlineItem, provable_levels
@@ -26,6 +25,7 @@ from ledger.layouts.guangdong_template import (
     join_wrapped,
 )
 from ledger.model import Indicator, Line, ParseWarning, Snapshot
+from ledger.readers.document import Document, Table
 from ledger.readers.text import read_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"

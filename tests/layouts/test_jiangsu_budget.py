@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout, department_name, fiscal_year, narrative_figures
 from ledger.layouts.jiangsu_tables import Readings, row_entries
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Document, Paragraph, Table
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 LAYOUT = JiangsuBudgetLayout()

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Document
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 from ledger.layouts.project_table import TRUNCATED
 from ledger.model import Snapshot, Unit
+from ledger.readers.document import Document
 from ledger.readers.text import read_text
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seeds" / "laoting-hrss-2024-targets.txt"

@@ -16,7 +16,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.layouts.project_forms import ProjectApplicationLayout, ProjectSelfEvaluationLayout
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
@@ -37,7 +37,7 @@ def _save(workbook: openpyxl.Workbook) -> bytes:
 
 def application(spending_total: str = "=SUM(F14:F15)") -> bytes:
     workbook, sheet = _sheet()
-    rows = [
+    rows: list[list[object]] = [
         ["2023年项目申报表"],
         ["项目名称", None, "职业技能提升", None, "项目代码", "42010023P001"],
         ["项目主管部门", None, "某市人力资源和社会保障局", None, "项目执行单位", "某市职业技能鉴定中心"],
@@ -61,7 +61,7 @@ def application(spending_total: str = "=SUM(F14:F15)") -> bytes:
         [None, None, "满意度指标", "服务对象满意度指标", "学员满意度", 0.95],
     ]
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     for ref in ("F19", "F21"):
         sheet[ref].number_format = "0%"
     for merged in ("A1:G1", "A2:B2", "C2:D2", "A6:B11", "C6:E6", "A12:A15", "A17:B21", "C18:C20"):
@@ -72,7 +72,7 @@ def application(spending_total: str = "=SUM(F14:F15)") -> bytes:
 def self_evaluation() -> bytes:
     workbook, sheet = _sheet()
     sheet.title = "就业补助资金"
-    rows = [
+    rows: list[list[object]] = [
         ["2022年度项目支出绩效自评表"],
         ["项目名称", "就业补助资金", None, None, None, None, "项目联系人", None, "某某"],
         [
@@ -106,7 +106,7 @@ def self_evaluation() -> bytes:
         ["合计"],
     ]
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     for merged in ("A1:I1", "B2:F2", "A4:A5", "B4:E4", "B5:E5", "A9:A10"):
         sheet.merge_cells(merged)
     return _save(workbook)

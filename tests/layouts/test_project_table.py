@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Paragraph, Table
 from ledger.layouts.project_table import (
     EMPTY_ROW,
     MISSING,
@@ -31,6 +30,7 @@ from ledger.layouts.project_table import (
     unit_of_table,
 )
 from ledger.model import ParseWarning, Project
+from ledger.readers.document import Paragraph, Table
 from ledger.readers.text import read_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Document, Paragraph, Table
 from ledger.layouts.budget_disclosure import HebeiBudgetDisclosureLayout
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 from ledger.model import ParseWarning, Snapshot
 from ledger.readers import read_document
+from ledger.readers.document import Document, Paragraph, Table
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 DISCLOSURE = HebeiBudgetDisclosureLayout()

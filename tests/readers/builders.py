@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import docx
 from docx.table import _Cell
 
-from ledger.document import Document, Paragraph, Table
+from ledger.readers.document import Document, Paragraph, Table
 
 # --- DOCX -----------------------------------------------------------------------------------------------------------
 

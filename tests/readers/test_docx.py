@@ -15,11 +15,11 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from ledger.document import Paragraph, Table
 from ledger.errors import ReadError, UnknownLayoutError
 from ledger.layouts import choose_layout
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Paragraph, Table
 from ledger.readers.docx import format_number, read_docx
 from ledger.readers.text import read_text
 from tests.readers.builders import docx_of

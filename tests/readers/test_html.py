@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ReadError
 from ledger.readers import read_document
+from ledger.readers.document import Document, Paragraph, Table
 from ledger.readers.html import decode_html, read_html
 
 PAGE = """<!DOCTYPE html>

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.document import Paragraph, Table
 from ledger.errors import ReadError, UnknownLayoutError
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
+from ledger.readers.document import Paragraph, Table
 from ledger.readers.pdf import join_wrapped, read_pdf
 from ledger.readers.text import read_text
 from tests.readers.builders import FONT, PdfStyle, image_only_pdf, pdf_of

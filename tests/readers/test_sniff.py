@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Document
 from ledger.errors import ReadError
 from ledger.readers import read_document
+from ledger.readers.document import Document
 from ledger.readers.sniff import sniff
 from tests.readers.builders import image_only_pdf, png_image
 

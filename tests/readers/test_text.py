@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import ReadError
+from ledger.readers.document import Document, Paragraph, Table
 from ledger.readers.text import decode_text, detect_form, read_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"

@@ -18,14 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.document import Document, Paragraph, Table
 from ledger.errors import UnknownLayoutError
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.model.values import values_equal
+from ledger.pipeline.parse import parse_publication
+from ledger.readers.document import Document, Paragraph, Table
 from ledger.readers.xlsx import read_xlsx
 from ledger.readers.xlsx_format import display
 from ledger.readers.xlsx_formula import UnsupportedFormula, evaluate
-from ledger.values import values_equal
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger.ingest import ingest_paths
+from ledger.pipeline.ingest import ingest_paths
 from ledger.store import Ledger
 from tests.conftest import SEEDS, require_pg
 from tests.reliability.ledgers import Databases, EngineName

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ledger.canonical import snapshot_hash, snapshot_json
 from ledger.errors import LedgerError
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.model.canonical import snapshot_hash, snapshot_json
+from ledger.pipeline.parse import parse_publication
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "samples" / "seeds"

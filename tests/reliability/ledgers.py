@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from ledger import events, store
-from ledger.canonical import sha256_hex
-from ledger.store import Ledger
-from ledger.tables import DepartmentRow, EventRow, PublicationRow, SnapshotRow
-from ledger.verify import verify
+from ledger import store
+from ledger.model.canonical import sha256_hex
+from ledger.store import Ledger, events
+from ledger.store.schema import DepartmentRow, EventRow, PublicationRow, SnapshotRow
+from ledger.store.verify import verify
 from tests.conftest import PG_ADMIN_URL, pg_problem
 
 EngineName = Literal["sqlite", "postgres"]

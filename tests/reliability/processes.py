@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ledger import store
-from ledger.canonical import sha256_hex
-from ledger.ingest import ingest_paths
+from ledger.model.canonical import sha256_hex
+from ledger.pipeline.ingest import ingest_paths
 from ledger.store import Ledger
 from tests.reliability.inputs import ROOT, content_hash, random_bytes, revised, seed_bytes
 from tests.reliability.ledgers import (
@@ -527,7 +527,7 @@ def _reported_once(
 
 def _expected_snapshot(path: Path) -> tuple[str, int, str, str] | None:
     from ledger.errors import LedgerError
-    from ledger.parse import parse_publication
+    from ledger.pipeline.parse import parse_publication
 
     try:
         snapshot = parse_publication(path.read_bytes(), path.name).snapshot

@@ -20,11 +20,11 @@ from typing import Any, Literal
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import Session
 
-from ledger import events
-from ledger.canonical import canonical_bytes, event_hash, sha256_hex, snapshot_hash, to_jsonable
-from ledger.events import hashed_fields
-from ledger.tables import EventRow
-from ledger.verify import Digest, digest, verify
+from ledger.model.canonical import canonical_bytes, event_hash, sha256_hex, snapshot_hash, to_jsonable
+from ledger.store import events
+from ledger.store.events import hashed_fields
+from ledger.store.schema import EventRow
+from ledger.store.verify import Digest, digest, verify
 
 Detector = Literal["verify", "digest", "by-design"]
 
@@ -457,7 +457,7 @@ def receipt_of(connection: Connection) -> Digest:
 
 def fill_tamper_ledger(url: str, folder: Path) -> Target:
     """The attacked ledger: the seeds, two second revisions, duplicate content, and last an unreadable file."""
-    from ledger.ingest import ingest_paths
+    from ledger.pipeline.ingest import ingest_paths
     from ledger.store import Ledger
     from tests.reliability.processes import write_files
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.reliability.inputs import content_hash, full_snapshot, reencodings, seed_bytes
 
 runner = CliRunner()

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from ledger.document import Document
 from ledger.layouts import registry
 from ledger.model import Snapshot
+from ledger.readers.document import Document
 from tests.conftest import SEEDS
 from tests.reliability.inputs import BadInput, bad_inputs, seed_bytes
 from tests.reliability.ledgers import Databases, check_refusal, ledger_problems, read_facts

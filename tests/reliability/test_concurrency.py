@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.db import create_ledger_engine
+from ledger.store.db import create_ledger_engine
 from tests.reliability.inputs import seed_bytes
 from tests.reliability.ledgers import Databases, EngineName
 from tests.reliability.processes import Zygote, concurrent_ingest, overlapping_sets, write_files

@@ -16,11 +16,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, func, inspect, select, text
 
-from ledger import db
-from ledger.derive import rebuild
-from ledger.ingest import ingest_bytes, ingest_paths
-from ledger.store import Ledger
-from ledger.verify import verify
+from ledger.pipeline.derive import rebuild
+from ledger.pipeline.ingest import ingest_bytes, ingest_paths
+from ledger.store import Ledger, db
+from ledger.store.verify import verify
 from tests.conftest import SEEDS
 from tests.reliability.inputs import revised
 from tests.reliability.ledgers import Databases, EngineName, ledger_problems

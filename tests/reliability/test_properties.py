@@ -21,7 +21,6 @@ import rfc8785
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.canonical import snapshot_hash, snapshot_json
 from ledger.diff import Change, diff_snapshots
 from ledger.model import (
     BasicInfo,
@@ -38,7 +37,8 @@ from ledger.model import (
     Snapshot,
     Unit,
 )
-from ledger.values import mirror_direction, parse_value
+from ledger.model.canonical import snapshot_hash, snapshot_json
+from ledger.model.values import mirror_direction, parse_value
 from tests.reliability.inputs import ROOT, content_hash, full_snapshot, seed_bytes
 
 PROPERTY_SETTINGS = settings(
@@ -148,9 +148,9 @@ def test_canonical_json_round_trips(snapshot: Snapshot) -> None:
 
 _HASH_IN_ANOTHER_PROCESS = """
 import json, sys
-from ledger.canonical import snapshot_hash, snapshot_json
+from ledger.model.canonical import snapshot_hash, snapshot_json
 from ledger.model import Snapshot
-from ledger.parse import parse_publication
+from ledger.pipeline.parse import parse_publication
 from tests.reliability.inputs import content_hash, seed_bytes
 request = json.load(sys.stdin)
 print(json.dumps({

@@ -34,13 +34,13 @@ def _warm_imports() -> None:
 
     import cli.commands.core  # noqa: F401
     import cli.main  # noqa: F401
-    import ledger.ingest  # noqa: F401
+    import ledger.pipeline.ingest  # noqa: F401
     import ledger.store  # noqa: F401
 
 
 def _warm_parsers() -> None:
     """Parse each seed once in memory, so the lazy work of a first parse is done before any fork."""
-    from ledger.parse import parse_publication
+    from ledger.pipeline.parse import parse_publication
     from tests.reliability.inputs import seed_bytes
 
     for name, data in seed_bytes().items():
@@ -51,7 +51,7 @@ def _install_trace(path: str) -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Connection, Engine
 
-    from ledger import db
+    from ledger.store import db
 
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 

@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from ledger import events, store
-from ledger.fetch import Fetcher, FetchPolicy
-from ledger.ingest import ingest_bytes
-from ledger.sources.check import CheckReport, SourceChecker
-from ledger.sources.registry import Schedule, add_source
-from ledger.store import Ledger
-from ledger.verify import verify_or_raise
+from ledger import store
+from ledger.pipeline.ingest import ingest_bytes
+from ledger.store import Ledger, events
+from ledger.store.verify import verify_or_raise
+from ledger.watch.check import CheckReport, SourceChecker
+from ledger.watch.fetch import Fetcher, FetchPolicy
+from ledger.watch.sources import Schedule, add_source
 from tests.httpsite import Site, portal_page, serve
 from tests.support import key_value_layout, publication
 

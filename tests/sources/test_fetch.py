@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger.fetch import Fetcher, FetchError, FetchPolicy, Validators
+from ledger.watch.fetch import Fetcher, FetchError, FetchPolicy, Validators
 from tests.httpsite import Site, serve, unused_port_url
 
 FAST = FetchPolicy(connect_timeout_s=1.0, read_timeout_s=1.0, attempts=3, backoff_s=1.0, max_bytes=1000)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.sources.links import decode_html, document_links
+from ledger.watch.links import decode_html, document_links
 
 BASE = "http://czj.example.gov.cn/xxgk/ysgk/index.html"
 

@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.errors import NotFoundError
-from ledger.sources.registry import (
+from ledger.store import Ledger
+from ledger.store.schema import SourceDocumentRow
+from ledger.watch.sources import (
     Schedule,
     SourceError,
     add_source,
@@ -21,8 +23,6 @@ from ledger.sources.registry import (
     parse_every,
     remove_source,
 )
-from ledger.store import Ledger
-from ledger.tables import SourceDocumentRow
 
 EVERY_6H = Schedule(every_seconds=6 * 3600)
 
