@@ -103,18 +103,18 @@ def _record(claim: Claim) -> dict[str, Any]:
         "page": statement.page,
         "subject": statement.subject,
         "entity": claim.entity,
-        "stated_amount": statement.amount,
-        "table_amount": claim.table_amount,
-        "last_year_amount": claim.last_year_amount,
+        "stated_amount": printed(statement.amount, statement.amount_decimals),
+        # Tables print to the cent.
+        "table_amount": printed(claim.table_amount, 2),
+        "last_year_amount": printed(claim.last_year_amount, 2),
         "direction": statement.direction,
-        "stated_delta": statement.delta,
-        "computed_delta": last_year_delta.computed if last_year_delta else None,
-        "stated_percent": statement.percent,
+        "stated_delta": printed(statement.delta, statement.delta_decimals),
+        "computed_delta": printed(last_year_delta.computed, 2) if last_year_delta else None,
+        "stated_percent": printed(statement.percent, statement.percent_decimals),
         "computed_percent": last_year_percent.computed if last_year_percent else None,
         "verdict": claim.verdict,
         "failed": "; ".join(
-            f"{c.check} {c.figure}: stated {_text(c.stated)}, computed {_text(c.computed)}, "
-            f"tolerance ±{_text(c.tolerance)}"
+            f"{c.check} {c.figure}: {_text(c.stated)} ≠ {_text(c.computed)} (±{_text(c.tolerance)})"
             for c in claim.checks
             if not c.agrees
         )
@@ -122,6 +122,13 @@ def _record(claim: Claim) -> dict[str, Any]:
         "reason": statement.reason,
         "text": statement.text,
     }
+
+
+def printed(value: Decimal | None, decimals: int | None) -> Decimal | None:
+    """A figure with the decimals it was printed with (``37.10``, not ``37.1``: the canonical JSON drops them)."""
+    if value is None or decimals is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-decimals))
 
 
 def _text(value: Decimal) -> str:
