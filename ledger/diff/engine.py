@@ -160,7 +160,40 @@ def with_stated_reasons(changes: list[Change], statements: Sequence[Statement]) 
                 }
             )
         )
-    return annotated
+    return _unexplained_siblings(annotated)
+
+
+#: Tagged on a change of a budget line the narrative leaves unexplained while it explains lines beside it.
+UNEXPLAINED = "unexplained"
+#: The 功能分类科目 lines, which a narrative walks through 类 by 款 by 项.
+_FUNCTION_LINES = ("function_line", "fiscal_function_line")
+
+
+def _sibling_group(change: Change) -> tuple[str, str] | None:
+    """The kind and parent code of a 功能分类科目 line's amount change (``2010201`` → ``20102``; a 类 → ``""``)."""
+    if change.entity not in _FUNCTION_LINES or change.field != "total":
+        return None
+    return change.entity, change.key[:-2] if len(change.key) > 3 else ""
+
+
+def _unexplained_siblings(changes: list[Change]) -> list[Change]:
+    """A 功能分类科目 line whose amount changed, among siblings the narrative explains one by one, but not explained
+    itself (no claim is about it, or the claim names it otherwise): worth a note."""
+    explained = {
+        group
+        for c in changes
+        if c.stated_reason or c.stated_delta is not None
+        if (group := _sibling_group(c))
+    }
+    return [
+        change.model_copy(update={"tags": [*change.tags, UNEXPLAINED]})
+        if _sibling_group(change) in explained
+        and change.stated_delta is None
+        and change.stated_reason is None
+        and change.delta not in (None, 0)
+        else change
+        for change in changes
+    ]
 
 
 def _reference(snapshot: Snapshot, snapshot_hash: str | None) -> SnapshotRef:
