@@ -343,15 +343,33 @@ def _line(path: Sequence[str], lines: Sequence[Line], entity: str, side: str) ->
 
 
 def _function(path: Sequence[str], lines: Sequence[FunctionLine], entity: str) -> Resolved | None:
-    """The 功能分类科目 line whose 类/款/项 names end with ``path`` (a path may leave out its 类)."""
+    """The 功能分类科目 line whose 类/款/项 names end with ``path`` (a path may leave out its 类).
+
+    Failing that, the one line under the same 类/款 whose name has the same characters in another order: narratives
+    transpose words (江苏省高级人民法院 writes 一般行政事务管理 for the 项 its tables print as 一般行政管理事务).
+    """
     by_code = {line.code: line for line in lines}
     wanted = [name_key(name) for name in path]
-    for line in lines:
-        prefixes = [line.code[:n] for n in (3, 5, 7) if n <= len(line.code)]
-        names = [name_key(by_code[prefix].name) for prefix in prefixes if prefix in by_code]
+    paths = [(line, _names(line, by_code)) for line in lines]
+    for line, names in paths:
         if len(names) >= len(wanted) and names[-len(wanted) :] == wanted:
             return Resolved(f"{entity}:{line.code}#total", _zero(line.total))
+    transposed = [
+        line
+        for line, names in paths
+        if len(names) >= len(wanted)
+        and names[-len(wanted) : -1] == wanted[:-1]
+        and sorted(names[-1]) == sorted(wanted[-1])
+    ]
+    if len(transposed) == 1:
+        return Resolved(f"{entity}:{transposed[0].code}#total", _zero(transposed[0].total))
     return None
+
+
+def _names(line: FunctionLine, by_code: dict[str, FunctionLine]) -> list[str]:
+    """The compared names of the line's 类, 款 and 项 (as far as its code goes and the table has them)."""
+    prefixes = [line.code[:n] for n in (3, 5, 7) if n <= len(line.code)]
+    return [name_key(by_code[prefix].name) for prefix in prefixes if prefix in by_code]
 
 
 def with_entities(statements: Sequence[Statement], snapshot: Snapshot) -> list[Statement]:

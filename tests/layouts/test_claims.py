@@ -348,3 +348,22 @@ def test_targets_resolve_to_the_diff_engines_entity_keys(target: str, entity: st
 )
 def test_what_the_tables_do_not_have_resolves_to_nothing(target: str | None) -> None:
     assert resolve(target, _tables()) is None
+
+
+def test_a_name_with_its_words_transposed_matches_the_one_line_of_its_parent() -> None:
+    """省法院 narratives write 一般行政事务管理 for the 项 the tables print as 一般行政管理事务."""
+    court = Snapshot(
+        department=Department(name="江苏省高级人民法院"),
+        fiscal_year=2019,
+        document_kind="budget-disclosure",
+        accounts=Accounts(
+            fiscal_function_lines=[
+                FunctionLine(code="204", name="公共安全支出", total=D("27488.23")),
+                FunctionLine(code="20405", name="法院", total=D("27488.23")),
+                FunctionLine(code="2040502", name="一般行政管理事务", total=D("5804.83")),
+            ]
+        ),
+    )
+    resolved = resolve("function:公共安全支出/法院/一般行政事务管理", court)
+    assert resolved is not None and resolved.entity == "fiscal_function_line:2040502#total"
+    assert resolve("function:公共安全支出/检察/一般行政事务管理", court) is None  # not under another 款
