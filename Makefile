@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 # Marks a venv that has the test extras (a venv made by the README's first command has not).
 STAMP := $(VENV)/.installed-test
 
-.PHONY: check lint format typecheck test demo clean
+.PHONY: check lint format typecheck test test-fast demo clean
 
 check: lint typecheck test
 
@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -27,6 +28,10 @@ typecheck: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The inner loop: everything but the tests marked slow (each over about a second), in well under a minute.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow" -q
 
 demo: $(STAMP)
 	$(BIN)/ledger demo

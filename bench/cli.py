@@ -1,4 +1,4 @@
-"""CLI cold start (SPEC §9): whole-process time of ``ledger --help`` and ``ledger snapshots``, and where it goes.
+"""CLI cold start (docs/architecture.md §9): whole-process time of ``ledger --help`` and ``ledger snapshots``, and where it goes.
 
 Each command is run as a fresh process (``--runs`` times, median reported), with hyperfine as a cross-check when it
 is installed. ``python -X importtime`` then shows which imports ``ledger --help`` pays for: the report lists the

@@ -1,4 +1,4 @@
-"""Diff time and correctness (SPEC §6, §9): the domain diff engine against ``deepdiff(ignore_order=True)`` on the raw
+"""Diff time and correctness (docs/architecture.md §6, §9): the domain diff engine against ``deepdiff(ignore_order=True)`` on the raw
 canonical JSON of the same pair, for the two largest seeds (Haigang, Laoting).
 
 Each pair is the seed against a version with planted mutations from :mod:`bench.generate` (verified by reparsing:
@@ -31,9 +31,9 @@ from deepdiff import DeepDiff
 from bench import generate as gen
 from bench.harness import Report, arguments, finish, measure
 from ledger.diff import Change, diff_snapshots
-from ledger.diff.align import mask_code_year
 from ledger.model import Snapshot
 from ledger.model.canonical import snapshot_json
+from ledger.model.names import mask_code_year
 from ledger.pipeline.parse import parse_publication
 
 

@@ -1,4 +1,4 @@
-"""History-query latency on a large ledger (SPEC §7, §9): what an auditor asks of 10k–50k snapshots.
+"""History-query latency on a large ledger (docs/architecture.md §7, §9): what an auditor asks of 10k–50k snapshots.
 
 Measured through the library, one read transaction per query as the CLI does (the process start is measured by
 ``bench.cli``):

@@ -1,4 +1,4 @@
-"""Ingest throughput (SPEC §9) on SQLite and PostgreSQL for a generated corpus, and how it changes as the ledger grows.
+"""Ingest throughput (docs/architecture.md §9) on SQLite and PostgreSQL for a generated corpus, and how it changes as the ledger grows.
 
 Default mode is the real thing: ``ledger.pipeline.ingest.ingest_bytes`` once per publication, one write transaction
 each, as ``ledger ingest`` does — read, parse, store the bytes, record the snapshot, append the events, and derive in

@@ -1,4 +1,4 @@
-"""Parse time of each seed publication (SPEC §9): read, detect, parse; MB/s of the text reader; native formats.
+"""Parse time of each seed publication (docs/architecture.md §9): read, detect, parse; MB/s of the text reader; native formats.
 
 The text seeds are timed as published. DOCX and PDF versions of each seed are built from the seed's own
 intermediate form with the readers' fixture builders (``tests/readers/builders.py``: python-docx and reportlab) and

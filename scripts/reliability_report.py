@@ -1,4 +1,4 @@
-"""Reliability figures at scale (SPEC §9): the scenarios of ``tests/reliability`` run bigger, and their figures
+"""Reliability figures at scale (docs/architecture.md §9): the scenarios of ``tests/reliability`` run bigger, and their figures
 written into ``docs/RELIABILITY.md`` (between the ``figures`` markers) and printed.
 
     python scripts/reliability_report.py                  # 200 kills, 1 % cuts, both engines (about 10 minutes)

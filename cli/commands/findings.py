@@ -17,7 +17,7 @@ from ..output import error, print_json, print_table
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from ledger.findings import Comparison, Finding
+    from ledger.findings import Finding, FindingsComparison
     from ledger.report.writers import Record
 
 
@@ -63,7 +63,7 @@ def findings(
     ] = None,
     to: ToOption = None,
 ) -> None:
-    """Audit findings of snapshots (SPEC §7): totals, costs above budgets, stale years, truncated documents …
+    """Audit findings of snapshots (docs/architecture.md §7): totals, costs above budgets, stale years, truncated documents …
 
     With --to, write them to a sheet (审计发现) instead, with their status when comparing.
     """
@@ -133,7 +133,7 @@ def _compare(
     return list(result.new)
 
 
-def _statuses(result: Comparison) -> list[tuple[str, list[Finding]]]:
+def _statuses(result: FindingsComparison) -> list[tuple[str, list[Finding]]]:
     return [("new", result.new), ("resolved", result.resolved), ("persisting", result.persisting)]
 
 

@@ -1,4 +1,4 @@
-"""The diff engine (SPEC §6): align two snapshots entity by entity, compare the pairs, say what changed.
+"""The diff engine (docs/architecture.md §6): align two snapshots entity by entity, compare the pairs, say what changed.
 
 1. Each family of the snapshot (:mod:`ledger.diff.entities`) is aligned (:mod:`ledger.diff.align`); what no stage
    pairs is *added* or *removed*.
@@ -28,17 +28,7 @@ from typing import Any, cast
 from deepdiff import DeepDiff
 
 from ledger.diff import entities as ent
-from ledger.diff.align import (
-    Alignment,
-    Pair,
-    Stage,
-    align,
-    mask_code_year,
-    normalise_name,
-    project_code_year,
-    shift_years,
-    similarity,
-)
+from ledger.diff.align import Alignment, Pair, Stage, align
 from ledger.diff.detectors import apply_detections, run_detectors
 from ledger.diff.entities import Entity, Form, FormValue, LinePlace
 from ledger.diff.labels import field_label
@@ -47,7 +37,6 @@ from ledger.diff.records import (
     ChangeKind,
     ChangeValue,
     DiffResult,
-    Direction,
     EntityKind,
     MatchedBy,
     Scope,
@@ -56,8 +45,19 @@ from ledger.diff.records import (
     count_changes,
 )
 from ledger.diff.stages import Stages
-from ledger.model import Accounts, FunctionLine, Indicator, IndicatorValue, Project, Snapshot, Statement
-from ledger.model.values import compare_values, normalise_text
+from ledger.model import (
+    ECONOMIC_LINE_COLUMNS,
+    FUNCTION_LINE_COLUMNS,
+    Accounts,
+    Indicator,
+    IndicatorValue,
+    LineColumns,
+    NarrativeStatement,
+    Project,
+    Snapshot,
+)
+from ledger.model.names import mask_code_year, normalise_name, project_code_year, shift_years, similarity
+from ledger.model.values import Direction, compare_values, direction_of, normalise_text
 
 __all__ = ["budget_total", "diff_snapshots", "numeric_delta", "project_total", "scope_between"]
 
@@ -76,7 +76,6 @@ _SET_FIELDS = frozenset({"notices"})
 _RENAME_FIELDS = frozenset({"name"})
 _MOVE_FIELDS = frozenset({"level1", "level2", "parent"})
 
-_DIRECTIONS: frozenset[str] = frozenset({"tightened", "loosened", "unit-changed", "qualitative", "changed"})
 _DEEPDIFF_LOGGER = logging.getLogger("deepdiff.diff")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -97,12 +96,12 @@ def diff_snapshots(
     detect: bool = True,
     old_hash: str | None = None,
     new_hash: str | None = None,
-    statements: Sequence[Statement] | None = None,
+    statements: Sequence[NarrativeStatement] | None = None,
 ) -> DiffResult:
     """Compare ``old`` with ``new`` and return every change, its summary, and (``detect``) the detectors' findings,
     whose tags are added to the change records they concern.
 
-    ``scope`` labels the comparison (SPEC §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
+    ``scope`` labels the comparison (docs/architecture.md §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
     publication. Year-over-year, years in last year's texts are shifted by the fiscal-year gap before comparing.
 
     ``statements`` are the newer side's claims (预算情况说明) matched to its entities (``new.statements`` unless
@@ -132,12 +131,12 @@ def diff_snapshots(
     return result
 
 
-def with_stated_reasons(changes: list[Change], statements: Sequence[Statement]) -> list[Change]:
+def with_stated_reasons(changes: list[Change], statements: Sequence[NarrativeStatement]) -> list[Change]:
     """Each change of an entity a claim is about (``entity:key#field``) with the claim's stated change and reason.
 
     An added or removed entity (no field) takes the claim about any of its fields.
     """
-    by_entity: dict[str, Statement] = {}
+    by_entity: dict[str, NarrativeStatement] = {}
     for statement in statements:
         if statement.entity is not None:
             by_entity.setdefault(statement.entity, statement)
@@ -340,23 +339,33 @@ class _Differ:
             (new_accounts.income_lines, new_accounts.expenditure_lines),
         ):
             self.family(ent.account_line_entities(old), ent.account_line_entities(new), self.stages.line())
-        function_tables: tuple[tuple[EntityKind, list[FunctionLine], list[FunctionLine]], ...] = (
-            ("function_line", old_accounts.function_lines, new_accounts.function_lines),
-            ("fiscal_function_line", old_accounts.fiscal_function_lines, new_accounts.fiscal_function_lines),
+        classification_tables: tuple[tuple[EntityKind, list[Any], list[Any], LineColumns], ...] = (
+            (
+                "function_line",
+                old_accounts.function_lines,
+                new_accounts.function_lines,
+                FUNCTION_LINE_COLUMNS,
+            ),
+            (
+                "fiscal_function_line",
+                old_accounts.fiscal_function_lines,
+                new_accounts.fiscal_function_lines,
+                FUNCTION_LINE_COLUMNS,
+            ),
+            (
+                "economic_line",
+                old_accounts.economic_lines,
+                new_accounts.economic_lines,
+                ECONOMIC_LINE_COLUMNS,
+            ),
         )
-        for kind, old_lines, new_lines in function_tables:
+        for kind, old_lines, new_lines, columns in classification_tables:
             if self.changed(old_lines, new_lines):
                 self.family(
-                    ent.function_line_entities(kind, old_lines),
-                    ent.function_line_entities(kind, new_lines),
+                    ent.classification_line_entities(kind, old_lines, columns),
+                    ent.classification_line_entities(kind, new_lines, columns),
                     self.stages.code(),
                 )
-        if self.changed(old_accounts.economic_lines, new_accounts.economic_lines):
-            self.family(
-                ent.economic_line_entities(old_accounts.economic_lines),
-                ent.economic_line_entities(new_accounts.economic_lines),
-                self.stages.code(),
-            )
         if self.changed(old_accounts.procurement_lines, new_accounts.procurement_lines):
             self.family(
                 ent.procurement_line_entities(old), ent.procurement_line_entities(new), self.stages.line()
@@ -680,9 +689,7 @@ def _direction(old: IndicatorValue, new: IndicatorValue) -> Direction | None:
     if not old.raw.strip() or not new.raw.strip():
         return None
     found = compare_values(old, new)
-    if found is None:
-        return None
-    return cast(Direction, found) if found in _DIRECTIONS else "changed"
+    return direction_of(found) if found is not None else None
 
 
 def _value_delta(old: IndicatorValue, new: IndicatorValue) -> tuple[Decimal | None, Decimal | None]:

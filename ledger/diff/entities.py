@@ -17,7 +17,6 @@ from typing import Generic, TypeVar
 import pydantic_core
 from pydantic import BaseModel
 
-from ledger.diff.align import normalise_name, strip_enumerator
 from ledger.diff.records import ChangeValue, EntityKind
 from ledger.model import (
     Accounts,
@@ -28,12 +27,14 @@ from ledger.model import (
     Indicator,
     KeyTask,
     Line,
+    LineColumns,
     Notice,
     ParseWarning,
     Project,
     Snapshot,
     Unit,
 )
+from ledger.model.names import normalise_name, strip_enumerator
 
 T = TypeVar("T")
 
@@ -243,7 +244,13 @@ def asset_line_entities(snapshot: Snapshot) -> list[Entity[LinePlace]]:
     )
 
 
-def function_line_entities(kind: EntityKind, lines: Sequence[FunctionLine]) -> list[Entity[FunctionLine]]:
+ClassificationLine = TypeVar("ClassificationLine", FunctionLine, EconomicLine)
+
+
+def classification_line_entities(
+    kind: EntityKind, lines: Sequence[ClassificationLine], columns: LineColumns
+) -> list[Entity[ClassificationLine]]:
+    """功能分类 or 经济分类 lines keyed by subject code, compared on the amount columns of their spec."""
     keys = unique_keys(line.code for line in lines)
     return [
         Entity(
@@ -251,35 +258,7 @@ def function_line_entities(kind: EntityKind, lines: Sequence[FunctionLine]) -> l
             key,
             f"{line.code} {line.name}",
             line,
-            {
-                "code": line.code,
-                "name": line.name,
-                "total": line.total,
-                "basic": line.basic,
-                "project": line.project,
-                "carry_over": line.carry_over,
-            },
-            line.total,
-        )
-        for key, line in zip(keys, lines, strict=True)
-    ]
-
-
-def economic_line_entities(lines: Sequence[EconomicLine]) -> list[Entity[EconomicLine]]:
-    keys = unique_keys(line.code for line in lines)
-    return [
-        Entity(
-            "economic_line",
-            key,
-            f"{line.code} {line.name}",
-            line,
-            {
-                "code": line.code,
-                "name": line.name,
-                "total": line.total,
-                "personnel": line.personnel,
-                "public": line.public,
-            },
+            {"code": line.code, "name": line.name, **{name: getattr(line, name) for name in columns.names}},
             line.total,
         )
         for key, line in zip(keys, lines, strict=True)

@@ -17,7 +17,7 @@ from ledger.diff.engine import _project_affinity
 from ledger.diff.entities import Entity
 from ledger.diff.records import EntityKind
 from ledger.diff.stages import EntityStages, Stages
-from ledger.model import Accounts, Project, Snapshot
+from ledger.model import ECONOMIC_LINE_COLUMNS, FUNCTION_LINE_COLUMNS, Accounts, Project, Snapshot
 
 #: (entity kind, key in the newer snapshot) → key of the same entity in the older snapshot.
 Lineage = dict[tuple[EntityKind, str], str]
@@ -94,15 +94,31 @@ def _families(snapshot: Snapshot, stages: Stages) -> list[tuple[str, list[Entity
         ("account_line", list(ent.account_line_entities(snapshot)), stages.line()),
         (
             "function_line",
-            list(ent.function_line_entities("function_line", accounts.function_lines)),
+            list(
+                ent.classification_line_entities(
+                    "function_line", accounts.function_lines, FUNCTION_LINE_COLUMNS
+                )
+            ),
             stages.code(),
         ),
         (
             "fiscal_function_line",
-            list(ent.function_line_entities("fiscal_function_line", accounts.fiscal_function_lines)),
+            list(
+                ent.classification_line_entities(
+                    "fiscal_function_line", accounts.fiscal_function_lines, FUNCTION_LINE_COLUMNS
+                )
+            ),
             stages.code(),
         ),
-        ("economic_line", list(ent.economic_line_entities(accounts.economic_lines)), stages.code()),
+        (
+            "economic_line",
+            list(
+                ent.classification_line_entities(
+                    "economic_line", accounts.economic_lines, ECONOMIC_LINE_COLUMNS
+                )
+            ),
+            stages.code(),
+        ),
         ("procurement_line", list(ent.procurement_line_entities(snapshot)), stages.line()),
         ("asset_line", list(ent.asset_line_entities(snapshot)), stages.line()),
         ("goal", list(ent.goal_entities(snapshot.goals)), stages.goal()),

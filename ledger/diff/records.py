@@ -1,4 +1,4 @@
-"""Change records (SPEC §6): what the diff engine says changed between two snapshots.
+"""Change records (docs/architecture.md §6): what the diff engine says changed between two snapshots.
 
 A :class:`Change` is one fact an auditor can read on its own: *this* project's 预算数 went from 648.6 to 700 (+51.4,
 +7.93 %), matched by its code with the year digits masked. A :class:`DiffResult` is the whole comparison: the
@@ -16,17 +16,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.model.values import Direction
+
 DIFF_SCHEMA = "ledger.diff/1"
 
 #: yoy: year N against year N-1 of the same kind; revision: a later publication of the same series;
-#: reparse: two parses (parser versions) of the *same* publication — never a change by the department (SPEC §5).
+#: reparse: two parses (parser versions) of the *same* publication — never a change by the department (docs/architecture.md §5).
 Scope = Literal["yoy", "revision", "reparse"]
 SCOPES: tuple[Scope, ...] = ("yoy", "revision", "reparse")
 
 ChangeKind = Literal["added", "removed", "modified", "renamed", "moved"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "removed", "modified", "renamed", "moved")
 
-#: What kind of thing changed. One value per family of the canonical snapshot (SPEC §4).
+#: What kind of thing changed. One value per family of the canonical snapshot (docs/architecture.md §4).
 EntityKind = Literal[
     "department",  # 部门
     "basic_info",  # 基本信息
@@ -110,7 +112,6 @@ MatchedBy = Literal[
 #: How an indicator value moved. ``tightened``/``loosened`` follow the operator (≥ raised is tightened,
 #: ≤ raised is loosened); ``unit-changed`` when the units differ; ``qualitative`` when either side is text;
 #: ``changed`` when the values differ but no direction can be told (e.g. an exact target moved).
-Direction = Literal["tightened", "loosened", "unit-changed", "qualitative", "changed"]
 
 #: A value carried by a change record. Money and other numbers are Decimal; texts are the source text.
 ChangeValue = Decimal | int | bool | str | list[str] | None

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, cast
 
-from ledger.diff.align import (
-    FUZZY_NAME_THRESHOLD,
-    FUZZY_TEXT_THRESHOLD,
-    FuzzyStage,
-    KeyStage,
-    Stage,
+from ledger.diff.align import FUZZY_NAME_THRESHOLD, FUZZY_TEXT_THRESHOLD, FuzzyStage, KeyStage, Stage
+from ledger.diff.entities import Entity, LinePlace
+from ledger.diff.records import MatchedBy
+from ledger.model import Goal, Indicator, KeyTask, Project, Unit
+from ledger.model.names import (
     mask_code_year,
     name_without_unit,
     normalise_name,
@@ -22,9 +21,6 @@ from ledger.diff.align import (
     stripped_name,
     year_shifted_name,
 )
-from ledger.diff.entities import Entity, LinePlace
-from ledger.diff.records import MatchedBy
-from ledger.model import Goal, Indicator, KeyTask, Project, Unit
 
 EntityStages = list[Stage[Entity[Any]]]
 

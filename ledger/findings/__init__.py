@@ -1,4 +1,4 @@
-"""Audit findings (SPEC §7): what an auditor should look at in one snapshot, and what changed between two versions.
+"""Audit findings (docs/architecture.md §7): what an auditor should look at in one snapshot, and what changed between two versions.
 
 :func:`find` runs every rule over a snapshot; each rule is a small function in a module of its family:
 
@@ -11,7 +11,7 @@
 - ``stale-year-reference`` — target text naming a year before the fiscal year: :mod:`.stale`
 - ``spending-plan-incomplete`` / ``spending-plan-decreasing`` — a 资金支出计划 that does not end at 100 %, or
   whose cumulative share falls: :mod:`.spending`
-- ``carry-over-unreconciled`` — 上年结转结余 ≠ the projects coded for earlier years: :mod:`.carry_over`
+- ``carry-over-unreconciled`` — 上年结转结余 ≠ the projects coded for earlier years: :mod:`.unreconciled_carry_over`
 - ``truncated-document`` — the publication stops mid-table: :mod:`.parse_warnings`
 - ``claim-disagrees-with-tables`` / ``claim-disagrees-with-last-year`` / ``claim-arithmetic-off`` /
   ``claim-unmatched`` — a claim of the 预算情况说明 its tables, last year's tables or its own figures contradict,
@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.findings import (
-    carry_over,
     claim_checks,
     costs,
     indicators,
@@ -36,6 +35,7 @@ from ledger.findings import (
     spending,
     stale,
     totals,
+    unreconciled_carry_over,
 )
 from ledger.findings.finding import FINDINGS_SCHEMA, SEVERITIES, Finding, Severity, severity_rank
 from ledger.model import Snapshot
@@ -44,7 +44,7 @@ __all__ = [
     "FINDINGS_SCHEMA",
     "RULES",
     "SEVERITIES",
-    "Comparison",
+    "FindingsComparison",
     "Finding",
     "Severity",
     "compare",
@@ -58,7 +58,7 @@ RULES: tuple[Rule, ...] = (
     parse_warnings.find,
     totals.find,
     costs.find,
-    carry_over.find,
+    unreconciled_carry_over.find,
     indicators.find_unit_mismatches,
     spending.find,
     indicators.find_empty,
@@ -95,7 +95,7 @@ def _unique_keys(findings: Iterable[Finding]) -> list[Finding]:
     return unique
 
 
-class Comparison(BaseModel):
+class FindingsComparison(BaseModel):
     """Findings of an older and a newer version, told apart by key. ``persisting`` holds the newer findings."""
 
     model_config = ConfigDict(extra="forbid")
@@ -105,11 +105,11 @@ class Comparison(BaseModel):
     persisting: list[Finding] = Field(default_factory=list)
 
 
-def compare(old_findings: Sequence[Finding], new_findings: Sequence[Finding]) -> Comparison:
+def compare(old_findings: Sequence[Finding], new_findings: Sequence[Finding]) -> FindingsComparison:
     """New (only in the newer version), resolved (only in the older) and persisting (in both) findings."""
     old_keys = {finding.key for finding in old_findings}
     new_keys = {finding.key for finding in new_findings}
-    return Comparison(
+    return FindingsComparison(
         new=[f for f in new_findings if f.key not in old_keys],
         resolved=[f for f in old_findings if f.key not in new_keys],
         persisting=[f for f in new_findings if f.key in old_keys],

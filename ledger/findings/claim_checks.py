@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.findings.finding import Finding, Severity, amount, make_key
 from ledger.layouts.claims import Resolved, resolve
-from ledger.model import Snapshot, Statement
+from ledger.model import NarrativeStatement, Snapshot
 
 #: ``unchecked``: the claim matched a table line but nothing could be checked (a "no change" claim without an
 #: amount, and last year not in the ledger).
@@ -75,7 +75,7 @@ class Claim(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    statement: Statement
+    statement: NarrativeStatement
     entity: str | None = None  # the table entity it matched (this year's tables)
     table_amount: Decimal | None = None  # this year's table figure
     last_year_amount: Decimal | None = None  # last year's table figure
@@ -105,7 +105,7 @@ def tables_in(snapshot: Snapshot) -> Snapshot | None:
     return snapshot
 
 
-def _claim(statement: Statement, tables: Snapshot | None, previous: Snapshot | None) -> Claim:
+def _claim(statement: NarrativeStatement, tables: Snapshot | None, previous: Snapshot | None) -> Claim:
     current = resolve(statement.target, tables) if tables is not None else None
     last = resolve(statement.target, previous) if previous is not None else None
     checks: list[ClaimCheck] = []
@@ -158,7 +158,7 @@ def _percent_tolerance(decimals: int | None, new: Decimal, base: Decimal, error:
     return (half_unit(decimals) + carried).quantize(Decimal("0.0001"))
 
 
-def _against_last_year(statement: Statement, current: Resolved, last: Resolved) -> list[ClaimCheck]:
+def _against_last_year(statement: NarrativeStatement, current: Resolved, last: Resolved) -> list[ClaimCheck]:
     """The stated change against this year's table figure minus last year's."""
     if statement.delta is None:
         return []
@@ -182,7 +182,7 @@ def _against_last_year(statement: Statement, current: Resolved, last: Resolved) 
     return checks
 
 
-def _arithmetic(statement: Statement) -> list[ClaimCheck]:
+def _arithmetic(statement: NarrativeStatement) -> list[ClaimCheck]:
     """The stated percent against the stated change over the amount it implies for last year (amount − change)."""
     if statement.amount is None or statement.delta is None or statement.percent is None:
         return []
@@ -214,12 +214,12 @@ def find(
     return found
 
 
-def claim_identity(statement: Statement) -> str:
+def claim_identity(statement: NarrativeStatement) -> str:
     """What a claim is about and where it is said: the same claim in two versions has the same identity."""
     return f"claim:{statement.target or statement.subject}@{statement.section or ''}"
 
 
-def _location(statement: Statement) -> str:
+def _location(statement: NarrativeStatement) -> str:
     page = f" (p. {statement.page})" if statement.page is not None else ""
     return f"statement {statement.subject}{page}"
 
@@ -270,7 +270,7 @@ _AGAINST = {
 _FIGURE = {"amount": "amount", "delta": "change", "percent": "percentage"}
 
 
-def _message(statement: Statement, check: ClaimCheck) -> str:
+def _message(statement: NarrativeStatement, check: ClaimCheck) -> str:
     unit = "%" if check.figure == "percent" else " 万元"
     return (
         f"the narrative states {statement.subject} {_FIGURE[check.figure]} {amount(check.stated)}{unit}; "

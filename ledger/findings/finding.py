@@ -1,4 +1,4 @@
-"""The finding record (SPEC §7) and the naming every rule shares: locations people read, keys machines compare.
+"""The finding record (docs/architecture.md §7) and the naming every rule shares: locations people read, keys machines compare.
 
 A :class:`Finding` is one thing an auditor should look at in one snapshot: *this* project's 成本指标 says 7000万元
 against a 4000万元 budget. Its ``key`` names the rule and the place, never the wording or the numbers, so that the
@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.diff.align import mask_code_year, normalise_name
 from ledger.model import Indicator, Project
 from ledger.model.canonical import decimal_text
+from ledger.model.names import mask_code_year, normalise_name
 
 FINDINGS_SCHEMA = "ledger.findings/1"
 

@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from ledger.diff.align import normalise_name
 from ledger.findings.costs import is_cost_indicator
 from ledger.findings.finding import (
     Finding,
@@ -25,6 +24,7 @@ from ledger.findings.finding import (
     scope_name,
 )
 from ledger.model import Indicator, IndicatorValue, Project, Snapshot
+from ledger.model.names import normalise_name
 
 EMPTY_RULE = "empty-indicator"
 DUPLICATE_RULE = "duplicate-indicator"

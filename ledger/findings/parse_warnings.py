@@ -11,9 +11,9 @@ A layout parser reports what it could not read as fact in :attr:`Snapshot.warnin
 
 from __future__ import annotations
 
-from ledger.diff.align import normalise_name
 from ledger.findings.finding import Finding, Severity, make_key
 from ledger.model import ParseWarning, Snapshot
+from ledger.model.names import normalise_name
 
 TRUNCATED_RULE = "truncated-document"
 PLACEHOLDER_RULE = "placeholder-indicator"

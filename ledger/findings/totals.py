@@ -27,9 +27,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from ledger.diff.align import normalise_name, strip_enumerator
 from ledger.findings.finding import Finding, Severity, amount, make_key
-from ledger.model import Accounts, EconomicLine, FunctionLine, Line, Snapshot
+from ledger.model import (
+    ECONOMIC_LINE_COLUMNS,
+    FUNCTION_LINE_COLUMNS,
+    Accounts,
+    EconomicLine,
+    FunctionLine,
+    Line,
+    LineColumns,
+    Snapshot,
+)
+from ledger.model.names import normalise_name, strip_enumerator
 
 RULE = "totals-mismatch"
 
@@ -151,12 +160,19 @@ def accounts_sums(accounts: Accounts) -> list[Sum]:
         sums.append(
             _lines_against("expenditure", "本年支出合计", a.current_year_expenditure, a.expenditure_lines)
         )
-    sums += function_line_sums("function lines 支出总表", "function_line", a.function_lines)
-    sums += function_totals_against_accounts(a)
-    sums += function_line_sums(
-        "function lines 一般公共预算财政拨款支出表", "fiscal_function_line", a.fiscal_function_lines
+    sums += classification_sums(
+        "function lines 支出总表", "function_line", a.function_lines, FUNCTION_LINE_COLUMNS
     )
-    sums += economic_line_sums(a.economic_lines)
+    sums += function_totals_against_accounts(a)
+    sums += classification_sums(
+        "function lines 一般公共预算财政拨款支出表",
+        "fiscal_function_line",
+        a.fiscal_function_lines,
+        FUNCTION_LINE_COLUMNS,
+    )
+    sums += classification_sums(
+        "economic lines 经济分类科目", "economic_line", a.economic_lines, ECONOMIC_LINE_COLUMNS
+    )
     sums += three_public_sums(a.three_public)
     return sums
 
@@ -169,20 +185,12 @@ def _lines_against(side: str, total_name: str, total: Decimal | None, lines: lis
     return Sum("accounts 收支总表", f"accounts:{side}-lines", total_name, total, described, named)
 
 
-#: The columns of a 功能分类科目 line that add up from sub-lines to lines (金额 columns of 收入总表/支出总表).
-_FUNCTION_COLUMNS = (
-    ("total", "合计"),
-    ("basic", "基本支出"),
-    ("project", "项目支出"),
-    ("carry_over", "上年结转"),
-)
-
-
-def function_line_sums(where: str, entity: str, lines: Sequence[FunctionLine]) -> list[Sum]:
-    """Each 类/款 against its sub-lines (column by column), and 基本支出 + 项目支出 = 合计 on each line."""
+def classification_sums(where: str, entity: str, lines: Sequence[_L], columns: LineColumns) -> list[Sum]:
+    """Each parent line (类, 款) against its sub-lines, column by column, and on each line its split columns
+    against 合计 (基本支出 + 项目支出 for 功能分类; 人员经费 + 公用经费 for 经济分类)."""
     sums: list[Sum] = []
     for parent, children in _by_parent(lines):
-        for column, column_name in _FUNCTION_COLUMNS:
+        for column, column_name in columns.fields:
             sums.append(
                 Sum(
                     location=f"{where} / {parent.code} {parent.name}",
@@ -194,17 +202,18 @@ def function_line_sums(where: str, entity: str, lines: Sequence[FunctionLine]) -
                     empty_total_is_zero=True,
                 )
             )
+    split_names = [columns.header(column) for column in columns.split]
     for line in lines:
-        if line.basic is None and line.project is None:
-            continue  # a table without the 基本/项目 split says nothing to check
+        if all(getattr(line, column) is None for column in columns.split):
+            continue  # a table without the split says nothing to check
         sums.append(
             Sum(
                 location=f"{where} / {line.code} {line.name}",
-                identity=f"{entity}:{line.code}:basic-plus-project",
+                identity=f"{entity}:{line.code}:{'-plus-'.join(columns.split)}",
                 total_name=f"{line.code} {line.name} 合计",
                 total=line.total,
-                parts_name="基本支出 + 项目支出",
-                parts=(("基本支出", line.basic), ("项目支出", line.project)),
+                parts_name=" + ".join(split_names),
+                parts=tuple((columns.header(c), getattr(line, c)) for c in columns.split),
                 empty_total_is_zero=True,
             )
         )
@@ -237,40 +246,6 @@ def function_totals_against_accounts(accounts: Accounts) -> list[Sum]:
         for column, column_name, total_name, total in targets
         if total is not None and any(getattr(line, column) is not None for line in accounts.function_lines)
     ]
-
-
-def economic_line_sums(lines: Sequence[EconomicLine]) -> list[Sum]:
-    """Each 类 (301 工资福利支出 …) against its 款, and 人员经费 + 公用经费 = 合计 on each line."""
-    where = "economic lines 经济分类科目"
-    sums: list[Sum] = []
-    for parent, children in _by_parent(lines):
-        for column, column_name in (("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")):
-            sums.append(
-                Sum(
-                    location=f"{where} / {parent.code} {parent.name}",
-                    identity=f"economic_line:{parent.code}:{column}",
-                    total_name=f"{parent.code} {parent.name} {column_name}",
-                    total=getattr(parent, column),
-                    parts_name=f"the {column_name} of its {len(children)} sub-lines ({_codes(children)})",
-                    parts=tuple((child.code, getattr(child, column)) for child in children),
-                    empty_total_is_zero=True,
-                )
-            )
-    for line in lines:
-        if line.personnel is None and line.public is None:
-            continue
-        sums.append(
-            Sum(
-                location=f"{where} / {line.code} {line.name}",
-                identity=f"economic_line:{line.code}:personnel-plus-public",
-                total_name=f"{line.code} {line.name} 合计",
-                total=line.total,
-                parts_name="人员经费 + 公用经费",
-                parts=(("人员经费", line.personnel), ("公用经费", line.public)),
-                empty_total_is_zero=True,
-            )
-        )
-    return sums
 
 
 #: The national 三公经费 table: each total and its parts (names as printed, compared normalised).

@@ -9,7 +9,7 @@ from ledger.readers.document import Document
 
 
 class Layout(Protocol):
-    """One family of publication layouts (SPEC §3).
+    """One family of publication layouts (docs/architecture.md §3).
 
     ``detect`` looks at the document's content only (never the file name) and returns a score: 0 means "not mine",
     higher means more certain. ``parse`` returns the snapshot with its warnings; it raises

@@ -5,7 +5,7 @@ Every 部门预算 narrative states, line by line, a figure, its change from las
     2.住房改革支出（款）提租补贴（项）1,754.17 万元，与上年相比增加 646.57 万元，增长 58.38%。
     主要原因是提租补贴基数调整，支出增加。
 
-:func:`read_statements` turns each such sentence into a :class:`~ledger.model.Statement`: the subject (with its
+:func:`read_statements` turns each such sentence into a :class:`~ledger.model.NarrativeStatement`: the subject (with its
 类/款/项 path), the stated amount, the signed change and percentage, the reason and the page. The comparison is
 worded many ways (``与上年相比``, ``比上年预算``, ``较上年``, ``比 2016 年``, ``与 2016 年度相比（…）``), and "no change"
 too (``与上年数一致``, ``本年数与上年数持平，零增长``); every one is a claim. A sentence whose figure cannot be found is
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.model import ClaimDirection, FunctionLine, Line, Snapshot, Statement
+from ledger.model import ClaimDirection, FunctionLine, Line, NarrativeStatement, Snapshot
 from ledger.model.values import amount_in_wanyuan, normalise_text
 from ledger.readers.document import Block, Paragraph
 
@@ -66,9 +66,9 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", _PAGE_FURNITURE.sub("", text))
 
 
-def read_statements(blocks: Iterable[Block]) -> list[Statement]:
+def read_statements(blocks: Iterable[Block]) -> list[NarrativeStatement]:
     """Every claim about last year in the paragraphs of ``blocks``, in document order."""
-    found: list[Statement] = []
+    found: list[NarrativeStatement] = []
     section: str | None = None
     category: str | None = None
     for block in blocks:
@@ -90,9 +90,9 @@ def read_statements(blocks: Iterable[Block]) -> list[Statement]:
 
 def statements_in(
     text: str, *, section: str | None = None, category: str | None = None, page: int | None = None
-) -> list[Statement]:
+) -> list[NarrativeStatement]:
     """The claims of one paragraph (``text`` already :func:`flat`). ``category`` is the 类 a heading above named."""
-    found: list[Statement] = []
+    found: list[NarrativeStatement] = []
     position = 0
     while (match := _CLAIM.search(text, position)) is not None:
         end = match.end()
@@ -127,7 +127,7 @@ def _statement(
     section: str | None,
     category: str | None,
     page: int | None,
-) -> Statement:
+) -> NarrativeStatement:
     before = text[start : match.start()]
     # A figure right after 增加/减少 is a change of something else (``基本支出增加 498.72 万元``), not a level.
     figures = [f for f in _AMOUNT.finditer(before) if not _CHANGE_WORD.search(before, 0, f.start())]
@@ -154,7 +154,7 @@ def _statement(
         delta = -delta if direction == "decrease" else delta
     path = subject_path(subject, category)
     sentence_start = start + (cut + 1 if cut >= 0 else 0)
-    return Statement(
+    return NarrativeStatement(
         text=text[sentence_start:end].strip("。，,；; "),
         subject=subject,
         path=path,
@@ -372,9 +372,9 @@ def _names(line: FunctionLine, by_code: dict[str, FunctionLine]) -> list[str]:
     return [name_key(by_code[prefix].name) for prefix in prefixes if prefix in by_code]
 
 
-def with_entities(statements: Sequence[Statement], snapshot: Snapshot) -> list[Statement]:
+def with_entities(statements: Sequence[NarrativeStatement], snapshot: Snapshot) -> list[NarrativeStatement]:
     """``statements`` with the entity of ``snapshot``'s tables each is about, where they have it."""
-    matched: list[Statement] = []
+    matched: list[NarrativeStatement] = []
     for statement in statements:
         resolved = resolve(statement.target, snapshot)
         entity = resolved.entity if resolved is not None else None

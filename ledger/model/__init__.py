@@ -7,6 +7,8 @@ normalises amounts and indicator values; :mod:`.notices` reads funding notice re
 
 from ledger.model.snapshot import (
     DOCUMENT_KINDS,
+    ECONOMIC_LINE_COLUMNS,
+    FUNCTION_LINE_COLUMNS,
     SNAPSHOT_SCHEMA,
     Accounts,
     BasicInfo,
@@ -20,13 +22,14 @@ from ledger.model.snapshot import (
     IndicatorValue,
     KeyTask,
     Line,
+    LineColumns,
     Model,
+    NarrativeStatement,
     Notice,
     Operator,
     ParseWarning,
     Project,
     Snapshot,
-    Statement,
     Unit,
 )
 
@@ -42,6 +45,9 @@ __all__ = [
     "BudgetOverview",
     "FunctionLine",
     "EconomicLine",
+    "LineColumns",
+    "FUNCTION_LINE_COLUMNS",
+    "ECONOMIC_LINE_COLUMNS",
     "Accounts",
     "Goal",
     "KeyTask",
@@ -50,7 +56,7 @@ __all__ = [
     "Project",
     "Notice",
     "ParseWarning",
-    "Statement",
+    "NarrativeStatement",
     "ClaimDirection",
     "Snapshot",
 ]

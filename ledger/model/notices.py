@@ -1,7 +1,7 @@
 """Funding notices (资金文件) cited by a publication: ``秦财企[2023]649号``, ``唐财社【2023】170号``.
 
 A budget that funds a project with a notice issued in an earlier year carries that year's money forward; the diff
-engine's *reused notices* detector (SPEC §6) works from the references found here.
+engine's *reused notices* detector (docs/architecture.md §6) works from the references found here.
 
 A reference is a 文号 (document number) of a finance bureau: issuer abbreviation (``秦财企`` = 秦皇岛市财政局,
 enterprise section), year in brackets, serial number, usually ``号``. Sources spell the brackets many ways

@@ -1,4 +1,4 @@
-"""The canonical snapshot (SPEC §4): what one publication says, in one typed shape.
+"""The canonical snapshot (docs/architecture.md §4): what one publication says, in one typed shape.
 
 Every layout parser returns a :class:`Snapshot`; the store keeps its canonical JSON; the diff engine compares two of
 them. Field names are a public export contract (``ledger show --format json``): add fields, never rename them.
@@ -8,6 +8,7 @@ Money is :class:`~decimal.Decimal` end to end, in 万元 (ten-thousand yuan) unl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -17,7 +18,7 @@ SNAPSHOT_SCHEMA = "ledger.snapshot/1"
 
 Operator = Literal[">=", "<=", "=", ">", "<"]
 
-#: Document kinds (SPEC §5). A series is (department, fiscal year, document kind).
+#: Document kinds (docs/architecture.md §5). A series is (department, fiscal year, document kind).
 DOCUMENT_KINDS = (
     "budget-disclosure",  # 部门预算公开: the full disclosure (tables and narrative)
     "budget-tables",  # 预算公开表: the tables-only file
@@ -93,6 +94,37 @@ class EconomicLine(Model):
     public: Decimal | None = None  # 公用经费
 
 
+@dataclass(frozen=True)
+class LineColumns:
+    """The amount columns of a classification line, in the order the tables print them (合计 first).
+
+    One spec serves every reader of these lines: the diff compares these fields, the totals findings add them up
+    (each parent line against its sub-lines, column by column; the ``split`` columns against 合计 on every line).
+    """
+
+    fields: tuple[tuple[str, str], ...]  # (field of the line, its column header 表头)
+    split: tuple[str, ...]  # the columns that add up to ``total`` on each line
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    def header(self, name: str) -> str:
+        return dict(self.fields)[name]
+
+
+#: 功能分类科目: 合计 = 基本支出 + 项目支出 (上年结转 is how much of the line was brought forward).
+FUNCTION_LINE_COLUMNS = LineColumns(
+    fields=(("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"), ("carry_over", "上年结转")),
+    split=("basic", "project"),
+)
+#: 经济分类科目 of basic expenditure: 合计 = 人员经费 + 公用经费.
+ECONOMIC_LINE_COLUMNS = LineColumns(
+    fields=(("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")),
+    split=("personnel", "public"),
+)
+
+
 class Accounts(Model):
     """The accounts of a full budget disclosure (部门预算公开表): 收支总表, 收入总表, 支出总表 and their detail tables.
 
@@ -139,7 +171,7 @@ class KeyTask(Model):
 
 
 class IndicatorValue(Model):
-    """指标值, normalised (SPEC §4). ``raw`` always keeps the source text.
+    """指标值, normalised (docs/architecture.md §4). ``raw`` always keeps the source text.
 
     Numeric targets have ``op``/``number``/``unit``; ranges also ``upper``. Qualitative targets keep ``text``;
     ``relative`` marks targets stated against another period (``较上年有所提升``, ``不低于上年度水平``).
@@ -208,7 +240,7 @@ class ParseWarning(Model):
 ClaimDirection = Literal["increase", "decrease", "unchanged"]
 
 
-class Statement(Model):
+class NarrativeStatement(Model):
     """A claim of the budget explanation (预算情况说明): a figure and how it changed from last year, as stated.
 
     ``一般公共服务支出（类）政协事务（款）行政运行（项）5,223.22 万元，与上年相比增加 790.44 万元，增长 17.83%。
@@ -257,5 +289,5 @@ class Snapshot(Model):
     projects: list[Project] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     notices: list[Notice] = Field(default_factory=list)
-    statements: list[Statement] = Field(default_factory=list)  # claims of the 预算情况说明
+    statements: list[NarrativeStatement] = Field(default_factory=list)  # claims of the 预算情况说明
     warnings: list[ParseWarning] = Field(default_factory=list)

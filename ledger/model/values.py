@@ -22,6 +22,8 @@ from ledger.model import IndicatorValue, Operator
 
 __all__ = [
     "Direction",
+    "ValueComparison",
+    "direction_of",
     "amount_in_wanyuan",
     "compare_values",
     "mirror_direction",
@@ -256,7 +258,7 @@ def amount_in_wanyuan(text: str, default_unit: str = "万元") -> Decimal | None
     """An amount cell in 万元 (ten-thousand yuan), exactly.
 
     A unit written in the cell wins (``230元`` → ``0.0230``; ``1.5亿元`` → ``15000``); a bare number is in
-    ``default_unit`` — the unit the table header states (``单位：元`` → pass ``"元"``). The SPEC keeps amounts in 万元
+    ``default_unit`` — the unit the table header states (``单位：元`` → pass ``"元"``). The snapshot keeps amounts in 万元
     unless the source says otherwise; use this where the source says otherwise.
     """
     if default_unit not in _YUAN_EXPONENT:
@@ -538,7 +540,7 @@ def _compound(text: str, raw: str, *, percent_context: bool) -> IndicatorValue |
 
 
 def parse_value(raw: str, *, percent_context: bool = False) -> IndicatorValue:
-    """Normalise an indicator value (指标值), SPEC §4. ``raw`` is kept as given.
+    """Normalise an indicator value (指标值), docs/architecture.md §4. ``raw`` is kept as given.
 
     - Numeric targets: ``≧95%``, ``≥ 95%``, ``$\\geq 95\\%$``, ``不低于95%``, ``95%以上``, ``>=95%`` all give op
       ``>=``, number ``95``, unit ``%``; ``≤18万元`` gives ``<=``, ``18``, ``万元``. Operator words: ≥ for
@@ -583,7 +585,7 @@ def parse_value(raw: str, *, percent_context: bool = False) -> IndicatorValue:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Comparing values (for the diff engine, SPEC §6)
+# Comparing values (for the diff engine, docs/architecture.md §6)
 # --------------------------------------------------------------------------------------------------------------
 
 #: Units that convert exactly into one another: unit → (base unit, power of ten).
@@ -599,7 +601,21 @@ _UNIT_SCALES: dict[str, tuple[str, int]] = {
     "万次": ("次", 4),
 }
 
-Direction = Literal["tightened", "loosened", "unit-changed", "qualitative", "op-changed", "modified"]
+#: How a new indicator value compares with the old one, as :func:`compare_values` tells it: stricter (tightened),
+#: easier (loosened), in another unit, qualitative, with another operator, or just different (an exact figure).
+ValueComparison = Literal["tightened", "loosened", "unit-changed", "qualitative", "op-changed", "modified"]
+#: The direction a change record reports (the diff's public vocabulary): an operator change and a plain difference are
+#: both ``changed``.
+Direction = Literal["tightened", "loosened", "unit-changed", "qualitative", "changed"]
+
+
+def direction_of(comparison: ValueComparison) -> Direction:
+    """The reported direction of a value comparison."""
+    if comparison == "op-changed" or comparison == "modified":
+        return "changed"
+    return comparison
+
+
 _MIRROR: dict[str, str] = {"tightened": "loosened", "loosened": "tightened"}
 
 
@@ -685,8 +701,8 @@ def _is_numeric(value: IndicatorValue) -> bool:
     return value.number is not None
 
 
-def compare_values(old: IndicatorValue, new: IndicatorValue) -> Direction | None:
-    """How a target changed from ``old`` to ``new`` (SPEC §6); ``None`` when both state the same target.
+def compare_values(old: IndicatorValue, new: IndicatorValue) -> ValueComparison | None:
+    """How a target changed from ``old`` to ``new`` (docs/architecture.md §6); ``None`` when both state the same target.
 
     Rules, in order:
 
@@ -725,7 +741,7 @@ def compare_values(old: IndicatorValue, new: IndicatorValue) -> Direction | None
     return _compare_intervals(old, new)
 
 
-def _compare_intervals(old: IndicatorValue, new: IndicatorValue) -> Direction | None:
+def _compare_intervals(old: IndicatorValue, new: IndicatorValue) -> ValueComparison | None:
     old_set, new_set = _interval(old), _interval(new)
     new_within, old_within = new_set.within(old_set), old_set.within(new_set)
     if new_within and old_within:
@@ -738,7 +754,7 @@ def _compare_intervals(old: IndicatorValue, new: IndicatorValue) -> Direction | 
     return "modified" if _shape(old) == _shape(new) else "op-changed"
 
 
-def _compare_parts(old: IndicatorValue, new: IndicatorValue) -> Direction | None:
+def _compare_parts(old: IndicatorValue, new: IndicatorValue) -> ValueComparison | None:
     if not old.parts or not new.parts or len(old.parts) != len(new.parts):
         either_textual = not (old.parts or _is_numeric(old)) or not (new.parts or _is_numeric(new))
         return "qualitative" if either_textual else "modified"

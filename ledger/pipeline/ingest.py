@@ -1,4 +1,4 @@
-"""Ingest: a publication's bytes → stored publication → snapshot → events, in one transaction (SPEC §5).
+"""Ingest: a publication's bytes → stored publication → snapshot → events, in one transaction (docs/architecture.md §5).
 
 Reading and parsing happen before the write transaction opens (they are the slow part and need no lock); the
 transaction then stores the publication, records the snapshot or the parse failure, and appends the events, so a

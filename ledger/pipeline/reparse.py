@@ -1,4 +1,4 @@
-"""Re-derive snapshots of stored publications with the current parsers (SPEC §5).
+"""Re-derive snapshots of stored publications with the current parsers (docs/architecture.md §5).
 
 A parser upgrade is not a department change: the new snapshot keeps the publication's revision number and is
 recorded as a ``snapshot-reparsed`` event that names the snapshot it supersedes; diffs between the two are labelled

@@ -1,4 +1,4 @@
-"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (SPEC §5–§6).
+"""Which snapshots to compare: pairs named by references, year-over-year, revision by revision (docs/architecture.md §5–§6).
 
 Year-over-year compares the latest revision of year N with the latest revision of year N-1 of the same document
 kind; revision-to-revision compares each publication of a series with the one before it; two parses of one
@@ -15,7 +15,7 @@ from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
 from ledger.errors import AmbiguousRefError, NotFoundError
 from ledger.layouts.claims import with_entities
-from ledger.model import Snapshot, Statement
+from ledger.model import NarrativeStatement, Snapshot
 from ledger.store.schema import SnapshotRow
 
 
@@ -40,7 +40,7 @@ def diff_rows(
     new: SnapshotRow,
     old_snapshot: Snapshot,
     new_snapshot: Snapshot,
-    statements: list[Statement] | None = None,
+    statements: list[NarrativeStatement] | None = None,
 ) -> DiffResult:
     """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s);
     ``statements``: the newer side's narrative claims matched to its entities (see :func:`narrative_statements`)."""
@@ -57,7 +57,9 @@ def diff_rows(
     )
 
 
-def narrative_statements(session: Session, row: SnapshotRow, snapshot: Snapshot) -> list[Statement] | None:
+def narrative_statements(
+    session: Session, row: SnapshotRow, snapshot: Snapshot
+) -> list[NarrativeStatement] | None:
     """The claims that explain ``row``'s changes: its own, or — for tables published apart from their narrative —
     those of the latest narrative of the same department and year, matched to these tables."""
     if snapshot.statements or snapshot.document_kind != "budget-tables":

@@ -1,4 +1,4 @@
-"""Audit queries over the ledger's history (SPEC §7): a department's versions, and the timeline of one budget line,
+"""Audit queries over the ledger's history (docs/architecture.md §7): a department's versions, and the timeline of one budget line,
 project or indicator across every version, matched the way the diff engine matches.
 
 Timelines read the derived tables (``entity_values``, ``diffs``, ``changes``), never snapshot JSON. ``as_of``
@@ -24,7 +24,7 @@ _LINE_KINDS = ("function_line", "fiscal_function_line", "economic_line", "budget
 
 
 @dataclass(frozen=True)
-class DiffSummary:
+class StoredDiffCounts:
     base: str
     scope: str
     added: int
@@ -47,7 +47,7 @@ class Version:
     recorded_at: str
     content_hash: str
     parser: str
-    diffs: list[DiffSummary]
+    diffs: list[StoredDiffCounts]
 
 
 @dataclass
@@ -131,12 +131,12 @@ def department_history(session: Session, department: str, *, as_of: str | None =
     ]
 
 
-def _summary(session: Session, diff: DiffRow, names: dict[int | None, str]) -> DiffSummary:
+def _summary(session: Session, diff: DiffRow, names: dict[int | None, str]) -> StoredDiffCounts:
     base = names.get(diff.base_snapshot_id)
     if base is None:
         row = session.get(SnapshotRow, diff.base_snapshot_id)
         base = store.describe(session, row) if row else f"#{diff.base_snapshot_id}"
-    return DiffSummary(
+    return StoredDiffCounts(
         base=base,
         scope=diff.scope,
         added=diff.added,

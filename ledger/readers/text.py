@@ -1,7 +1,7 @@
 """Text reader: plain-text extractions of publications → the intermediate form.
 
 Decodes UTF-8 (with or without BOM), UTF-16 with a BOM and GB18030/GBK; normalises line endings; then rebuilds
-tables from whichever of the textual forms the text is in (SPEC §3):
+tables from whichever of the textual forms the text is in (docs/architecture.md §3):
 
 * ``cells-per-line`` — DOCX text: one table cell per line with a leading tab, rows separated by blank lines
   (Laoting, Gaoxin, Haigang);

@@ -13,7 +13,7 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Column:
+class ExportColumn:
     """One column of a kind: its record key, its Chinese header, and its role.
 
     ``amount``: Decimals in it are numbers shown with two places (money in 万元, and percentages, which the ledger
@@ -32,11 +32,11 @@ _AMOUNT = "amount"
 _CONTEXT = "context"
 
 
-def _columns(*spec: tuple[str, str] | tuple[str, str, str]) -> tuple[Column, ...]:
+def _columns(*spec: tuple[str, str] | tuple[str, str, str]) -> tuple[ExportColumn, ...]:
     """Columns from ``(key, header)`` or ``(key, header, role)`` with role ``amount`` or ``context``."""
     columns = []
     for key, header, *role in spec:
-        columns.append(Column(key, header, amount=_AMOUNT in role, context=_CONTEXT in role))
+        columns.append(ExportColumn(key, header, amount=_AMOUNT in role, context=_CONTEXT in role))
     return tuple(columns)
 
 
@@ -62,7 +62,7 @@ SHEET_TITLES: dict[str, str] = {
 }
 
 #: The columns of each record kind, in order, with their Chinese headers.
-COLUMNS: dict[str, tuple[Column, ...]] = {
+COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
     "summary": _columns(("item", "事项"), ("value", "内容", _AMOUNT)),
     "projects": _columns(
         ("snapshot", "快照", _CONTEXT),
@@ -158,7 +158,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("key", "键"),
         ("facts", "数据"),
     ),
-    # --- diffs (SPEC §6): a comparison's totals, its change records, its detections --------------------------
+    # --- diffs (docs/architecture.md §6): a comparison's totals, its change records, its detections --------------------------
     "diff_summary": _columns(
         ("old_version", "原版本", _CONTEXT),
         ("new_version", "新版本", _CONTEXT),
@@ -212,7 +212,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("key", "键"),
         ("evidence", "依据"),
     ),
-    # --- history (SPEC §7): a department's versions, an entity's timeline ------------------------------------
+    # --- history (docs/architecture.md §7): a department's versions, an entity's timeline ------------------------------------
     "versions": _columns(
         ("version", "版本"),
         ("snapshot_id", "快照编号"),
@@ -245,7 +245,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 
-def columns_for(kind: str, records: Sequence[Mapping[str, Any]]) -> list[Column]:
+def columns_for(kind: str, records: Sequence[Mapping[str, Any]]) -> list[ExportColumn]:
     """The known columns of ``kind`` present in any record (in their order), then unknown keys as they come.
 
     Without records, every known column but the context ones: an empty sheet still says what it would hold.
@@ -256,5 +256,5 @@ def columns_for(kind: str, records: Sequence[Mapping[str, Any]]) -> list[Column]
         present.update(dict.fromkeys(record))
     columns = [column for column in known if column.key in present or not (records or column.context)]
     named = {column.key for column in known}
-    columns += [Column(key, key) for key in present if key not in named]
+    columns += [ExportColumn(key, key) for key in present if key not in named]
     return columns

@@ -1,4 +1,4 @@
-"""Renderings of a :class:`~ledger.diff.records.DiffResult`: JSON, CSV, Markdown and XLSX (SPEC §6).
+"""Renderings of a :class:`~ledger.diff.records.DiffResult`: JSON, CSV, Markdown and XLSX (docs/architecture.md §6).
 
 Each function returns the document (text, or bytes for XLSX) and prints nothing. In JSON, CSV and Markdown, money
 and percentages are exact decimal strings (``828.39``, ``7.10``); the XLSX holds them as numbers (Decimals handed to

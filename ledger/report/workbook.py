@@ -2,9 +2,9 @@
 
 :mod:`ledger.report.writers` writes sheets of records; this module builds the records that are not a snapshot's:
 
-- a diff (SPEC §6), :func:`diff_sheets`: ``diff_summary`` (汇总: counts and budget totals of each comparison),
+- a diff (docs/architecture.md §6), :func:`diff_sheets`: ``diff_summary`` (汇总: counts and budget totals of each comparison),
   ``changes`` (变更: one row per change record), ``detections`` (检测);
-- a history (SPEC §7), :func:`version_records` (版本: each version, one row per comparison it was diffed in) and
+- a history (docs/architecture.md §7), :func:`version_records` (版本: each version, one row per comparison it was diffed in) and
   :func:`timeline_records` (时间线: one row per entity per version);
 - findings between two versions, :func:`findings_comparison_records` (status new, resolved, persisting);
 - everything about a department at once, :func:`audit_sheets`: its versions, every *stored* change record and
@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from ledger import store
 from ledger.diff.records import DiffResult, Totals
-from ledger.findings import Comparison, Finding, compare
+from ledger.findings import Finding, FindingsComparison, compare
 from ledger.model.canonical import decimal_text, to_jsonable
 from ledger.query.history import Timeline, Version, department_history, department_of
 from ledger.report.writers import Record, Sheets, findings_records, indicator_records, project_record
@@ -272,7 +272,7 @@ def _signed(text: str) -> str:
 
 
 def findings_comparison_records(
-    comparison: Comparison, *, snapshot: str | None = None, base: str | None = None
+    comparison: FindingsComparison, *, snapshot: str | None = None, base: str | None = None
 ) -> list[Record]:
     """The findings of a newer version against an older one: new, resolved (the older version's), persisting."""
     statuses = (

@@ -37,7 +37,7 @@ from ledger.model import Indicator, Line, Project, Snapshot
 from ledger.model.canonical import decimal_text, to_jsonable
 from ledger.report.columns import COLUMNS as COLUMNS
 from ledger.report.columns import SHEET_TITLES as SHEET_TITLES
-from ledger.report.columns import Column as Column
+from ledger.report.columns import ExportColumn as ExportColumn
 from ledger.report.columns import columns_for as columns_for
 
 if TYPE_CHECKING:

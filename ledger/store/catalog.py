@@ -106,7 +106,7 @@ def canonical_department(session: Session, name: str, code: str | None) -> tuple
 
 def with_canonical_department(session: Session, snapshot: Snapshot) -> tuple[DepartmentRow, Snapshot]:
     """The department of a parsed snapshot (aliases resolved, created when new), and the snapshot naming it by its
-    canonical name, as the canonical JSON must (SPEC §4)."""
+    canonical name, as the canonical JSON must (docs/architecture.md §4)."""
     department, _ = canonical_department(session, snapshot.department.name, snapshot.department.code)
     if snapshot.department.name != department.name:
         renamed = snapshot.department.model_copy(update={"name": department.name})
@@ -137,7 +137,7 @@ def departments_matching(session: Session, text: str) -> list[DepartmentRow]:
 
 @dataclass(frozen=True)
 class Series:
-    """A series of snapshots (SPEC §5): one department, one fiscal year, one document kind."""
+    """A series of snapshots (docs/architecture.md §5): one department, one fiscal year, one document kind."""
 
     department_id: int
     fiscal_year: int

@@ -109,7 +109,7 @@ class EventRow(SQLModel, table=True):
     hash: str = Field(max_length=64, unique=True)
 
 
-# --- scheduled ingestion and subscribers (SPEC §8, §5) ---------------------------------------------------------
+# --- scheduled ingestion and subscribers (docs/architecture.md §8, §5) ---------------------------------------------------------
 # These tables hold working state, not evidence: they change as sources are checked and notifications delivered,
 # and everything that matters about a check or a delivery is also recorded in the event log.
 
@@ -210,7 +210,7 @@ class SchedulerJobRow(SQLModel, table=True):
     job_state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-# --- derived, queryable data (SPEC §5, §7) ----------------------------------------------------------------------
+# --- derived, queryable data (docs/architecture.md §5, §7) ----------------------------------------------------------------------
 # Rebuilt from the snapshots by `ledger rebuild`; not evidence (nothing here is hashed), indexed for history queries
 # so they never parse snapshot JSON. Decimals are stored as their canonical text (ledger.canonical.decimal_text),
 # which keeps them exact on SQLite, whose NUMERIC would turn them into floats.
@@ -262,7 +262,7 @@ class DiffRow(SQLModel, table=True):
 
 
 class ChangeRow(SQLModel, table=True):
-    """One change record of a stored diff (the fields of SPEC §6; ``record`` keeps the whole record as JSON)."""
+    """One change record of a stored diff (the fields of docs/architecture.md §6; ``record`` keeps the whole record as JSON)."""
 
     __tablename__ = "changes"
     __table_args__ = (Index("ix_changes_entity_key", "entity", "key"),)
@@ -281,7 +281,7 @@ class ChangeRow(SQLModel, table=True):
 
 
 class FindingRow(SQLModel, table=True):
-    """One audit finding of one snapshot (SPEC §7)."""
+    """One audit finding of one snapshot (docs/architecture.md §7)."""
 
     __tablename__ = "findings"
 

@@ -1,4 +1,4 @@
-"""Checking a watched source: fetch what may have changed, skip what has not, ingest what is new (SPEC §8).
+"""Checking a watched source: fetch what may have changed, skip what has not, ingest what is new (docs/architecture.md §8).
 
 Unchanged documents are skipped as cheaply as each kind allows: a URL answered ``304 Not Modified`` is not
 downloaded; a file whose size and modification time are unchanged is not read; content whose SHA-256 equals the last

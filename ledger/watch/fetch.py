@@ -1,4 +1,4 @@
-"""Fetching publications over HTTP(S) for the watched sources (SPEC §8), politely and within limits.
+"""Fetching publications over HTTP(S) for the watched sources (docs/architecture.md §8), politely and within limits.
 
 - Conditional GET: the ETag and Last-Modified of the previous answer go back as ``If-None-Match`` /
   ``If-Modified-Since``; ``304 Not Modified`` costs the server nothing and us no download.

@@ -1,4 +1,4 @@
-"""Webhook subscribers (SPEC §5, §8): POST a JSON summary of the events a subscriber asked for.
+"""Webhook subscribers (docs/architecture.md §5, §8): POST a JSON summary of the events a subscriber asked for.
 
 Delivery never blocks ingestion and never loses an event, because deliveries are computed from the event log after
 it is committed (an outbox): each subscriber has a cursor (``scanned_seq``), and one transaction turns the events

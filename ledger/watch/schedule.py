@@ -1,4 +1,4 @@
-"""Checking the watched sources on their schedules (SPEC §8): apscheduler 3.x in the foreground, with its jobs kept
+"""Checking the watched sources on their schedules (docs/architecture.md §8): apscheduler 3.x in the foreground, with its jobs kept
 in the ledger database (the ``apscheduler_jobs`` table, created by migration 0002).
 
 - One job per source, with a fixed id (``source-<id>``). The jobs follow the ``sources`` table: at start and then

@@ -1,4 +1,4 @@
-"""The watched sources and their schedules: add, list, remove (SPEC §8).
+"""The watched sources and their schedules: add, list, remove (docs/architecture.md §8).
 
 A source is one of three kinds:
 

@@ -135,7 +135,7 @@ IMMUTABLE_TABLES = ("publications", "snapshots", "events")
 
 
 def _create_append_only_triggers() -> None:
-    """Refuse UPDATE and DELETE on the immutable tables at the database level (SPEC §5), on both engines."""
+    """Refuse UPDATE and DELETE on the immutable tables at the database level (docs/architecture.md §5), on both engines."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "

@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.diff.align import (
-    FUZZY_NAME_THRESHOLD,
-    FUZZY_TEXT_THRESHOLD,
-    FuzzyStage,
-    KeyStage,
-    Stage,
-    align,
+from ledger.diff.align import FUZZY_NAME_THRESHOLD, FUZZY_TEXT_THRESHOLD, FuzzyStage, KeyStage, Stage, align
+from ledger.model.names import (
     mask_code_year,
     name_without_unit,
     normalise_name,

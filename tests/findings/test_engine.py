@@ -21,7 +21,7 @@ from tests.findings.builders import (
     snapshot,
 )
 
-#: What every rule finds in the real seeds: each rule required by SPEC §7 fires on at least one of them, except
+#: What every rule finds in the real seeds: each rule required by docs/architecture.md §7 fires on at least one of them, except
 #: the totals and spending-plan rules, which the seeds satisfy (their tests change a real figure to make them fire).
 EXPECTED = {
     GAOXIN: {"cost-exceeds-budget": 1},

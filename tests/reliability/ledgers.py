@@ -261,7 +261,7 @@ class Refusal:
 
 
 def check_refusal(url: str, before: Facts, name: str, data: bytes, stderr: str) -> Refusal:
-    """The promise for a refused file (SPEC §9): one line on stderr naming the file and the reason, the bytes stored
+    """The promise for a refused file (docs/architecture.md §9): one line on stderr naming the file and the reason, the bytes stored
     as they came, a publication-received then a parse-failed event carrying that reason, nothing else changed, and
     the ledger still whole."""
     problems: list[str] = []

@@ -1,4 +1,4 @@
-"""Tampering with a ledger the way an attacker with database access would (SPEC §5): the append-only triggers dropped
+"""Tampering with a ledger the way an attacker with database access would (docs/architecture.md §5): the append-only triggers dropped
 (SQLite) or disabled (PostgreSQL), then raw SQL — a byte edited, a row deleted, rows reordered, the tail truncated and
 re-appended, the whole chain rewritten with every hash recomputed, rows inserted.
 

@@ -1,4 +1,4 @@
-"""Valid but awkward input is read correctly (SPEC §3, §9): every seed re-encoded (GB18030, UTF-16 with a byte-order
+"""Valid but awkward input is read correctly (docs/architecture.md §3, §9): every seed re-encoded (GB18030, UTF-16 with a byte-order
 mark, UTF-8 with one) or with other line ends (CRLF, CR) gives the very snapshot its UTF-8 original gives."""
 
 from __future__ import annotations

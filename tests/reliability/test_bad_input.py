@@ -1,4 +1,4 @@
-"""Bad input through the real command line (SPEC §9): a one-line error naming the file and the reason, a non-zero
+"""Bad input through the real command line (docs/architecture.md §9): a one-line error naming the file and the reason, a non-zero
 exit, the publication stored, a parse-failed event, nothing else changed, the ledger still verifying.
 
 The corpus is generated (``tests/reliability/inputs.py``). Office formats and HTML are refused by readers other

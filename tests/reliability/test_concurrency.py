@@ -1,4 +1,4 @@
-"""Several ingest processes at once (SPEC §5, §9): on SQLite (WAL, BEGIN IMMEDIATE) and on PostgreSQL (advisory
+"""Several ingest processes at once (docs/architecture.md §5, §9): on SQLite (WAL, BEGIN IMMEDIATE) and on PostgreSQL (advisory
 lock), overlapping sets of publications — the seeds, second revisions, the same content in other bytes, an
 unreadable file — each in its own order. Each publication is recorded once, revisions are gapless per series, the
 chain verifies, no process fails on a lock, and each file is new to exactly one process."""

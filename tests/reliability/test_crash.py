@@ -1,4 +1,4 @@
-"""Crash safety (SPEC §9): an ingest killed with SIGKILL at any point leaves a ledger that verifies, with no half
+"""Crash safety (docs/architecture.md §9): an ingest killed with SIGKILL at any point leaves a ledger that verifies, with no half
 snapshot (every snapshot has its event and every event its row; every publication its publication-received event
 and exactly one outcome), and running the same ingest again completes it exactly once: the ledger then holds what
 an uninterrupted run records, event for event.

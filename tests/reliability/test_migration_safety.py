@@ -1,4 +1,4 @@
-"""Migration safety (SPEC §2: every schema change is a migration): a ledger created at the first migration and filled
+"""Migration safety (docs/architecture.md §2: every schema change is a migration): a ledger created at the first migration and filled
 with the seeds is upgraded one migration at a time to head — whatever head is — with every publication, snapshot
 and event intact and ``verify`` passing after each step; at head it records a new revision and rebuilds its derived
 tables like a ledger born at head.

@@ -1,4 +1,4 @@
-"""Tampering is caught (SPEC §5): every attack of ``tests/reliability/tamper.py`` — bytes edited in every column of
+"""Tampering is caught (docs/architecture.md §5): every attack of ``tests/reliability/tamper.py`` — bytes edited in every column of
 the immutable tables, rows deleted, reordered and inserted, the tail truncated and re-appended, the whole chain
 rewritten — on both engines, by ``verify`` alone or, for a chain rewritten consistently, by ``verify --digest``
 with a receipt taken before. The ledger is a real one: the seeds, a second revision, duplicate content, a failure.

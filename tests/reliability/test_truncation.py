@@ -1,4 +1,4 @@
-"""A publication cut off at any point (SPEC §1: "documents cut off mid-table") is never a wrong snapshot presented as
+"""A publication cut off at any point (docs/architecture.md §1: "documents cut off mid-table") is never a wrong snapshot presented as
 whole: the parse of the cut is either the same as the whole publication's (the cut fell after everything the
 layout reads), or carries a ``truncated`` warning, or is a clean error.
 

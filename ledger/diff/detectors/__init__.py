@@ -1,4 +1,4 @@
-"""Detectors (SPEC §6): what auditors look for in a snapshot and in the changes since the one before.
+"""Detectors (docs/architecture.md §6): what auditors look for in a snapshot and in the changes since the one before.
 
 Each detector is a module with ``detect(old, new, changes) -> list[Detection]`` (``old`` is ``None`` for a first
 snapshot). :func:`run_detectors` runs them all; :func:`apply_detections` adds each detection's tag to the change
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.diff.detectors import carry_over, copied_targets, reused_notices, stale_references
-from ledger.diff.detectors.base import Detector
+from ledger.diff.detectors.detector import Detector
 from ledger.diff.records import Change, Detection, DiffResult
 from ledger.model import Snapshot
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ledger.diff import entities as ent
-from ledger.diff.align import normalise_name
-from ledger.diff.detectors.base import is_earlier_year_project, project_budget_year
+from ledger.diff.detectors.detector import is_earlier_year_project, project_budget_year
 from ledger.diff.records import Change, Detection
 from ledger.model import Project, Snapshot
 from ledger.model.canonical import decimal_text
+from ledger.model.names import normalise_name
 
 TAG = "carry-over"
 _CARRY_OVER_WORD = "上年结转"

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ledger.diff import entities as ent
-from ledger.diff.align import align, normalise_name, shift_years
+from ledger.diff.align import align
 from ledger.diff.records import Change, Detection
 from ledger.diff.stages import Stages
 from ledger.model import Goal, Indicator, Snapshot
+from ledger.model.names import normalise_name, shift_years
 
 TAG = "copied-target"
 

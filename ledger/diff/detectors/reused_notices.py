@@ -2,7 +2,7 @@
 
 ``秦财企[2022]692-关于提前下达2023年…`` in a 2024 budget allocates 2023 money: reused (or carried over).
 ``秦财企[2023]649号-关于提前下达2024年…`` is the normal advance allocation (提前下达) of 2024 money, issued in 2023:
-not reused. See :func:`ledger.diff.detectors.base.is_earlier_year_notice` for the rule.
+not reused. See :func:`ledger.diff.detectors.detector.is_earlier_year_notice` for the rule.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.diff import entities as ent
-from ledger.diff.detectors.base import (
+from ledger.diff.detectors.detector import (
     is_earlier_year_notice,
     notice_budget_year,
     project_context,

@@ -17,10 +17,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ledger.diff.align import project_code_year, strip_notices
-from ledger.diff.detectors.base import TextSite, texts_of
+from ledger.diff.detectors.detector import TextSite, texts_of
 from ledger.diff.records import Change, Detection
 from ledger.model import Project, Snapshot
+from ledger.model.names import project_code_year, strip_notices
 from ledger.model.values import normalise_text
 
 TAG = "stale-reference"

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from ledger.findings import carry_over
+from ledger.findings import unreconciled_carry_over
 from ledger.model import Accounts
 from tests.findings.builders import GAOXIN, HAIGANG, d, project, seed, snapshot
 
 
 def test_haigang_reconciles_exactly() -> None:
     """The four …23P… projects: 648.60 + 109.40 + 30.00 + 40.39 = 828.39."""
-    assert carry_over.find(seed(HAIGANG)) == []
+    assert unreconciled_carry_over.find(seed(HAIGANG)) == []
 
 
 def test_haigang_with_one_carried_project_changed_is_flagged() -> None:
     haigang = seed(HAIGANG)
     carried = next(p for p in haigang.projects if p.code == "13030223P00JD2G11017G")
     carried.amount = d("35.00")  # was 30.00
-    found = carry_over.find(haigang)
+    found = unreconciled_carry_over.find(haigang)
     assert [(f.rule, f.severity, f.location, f.key) for f in found] == [
         (
             "carry-over-unreconciled",
@@ -35,13 +35,13 @@ def test_haigang_with_one_carried_project_changed_is_flagged() -> None:
 
 def test_carry_over_without_any_earlier_project() -> None:
     item = project("甲", "10", code="13030224P00308P12449R")
-    found = carry_over.find(snapshot(accounts=Accounts(carry_over=d("20")), projects=[item]))
+    found = unreconciled_carry_over.find(snapshot(accounts=Accounts(carry_over=d("20")), projects=[item]))
     assert [(f.facts["carry_over"], f.facts["projects_total"]) for f in found] == [(d("20"), d("0"))]
 
 
 def test_nothing_to_reconcile_without_projects_whose_year_is_known() -> None:
     """Gaoxin's tables carry no codes and no notices; a publication without project tables has nothing to sum."""
-    assert carry_over.find(seed(GAOXIN)) == []
-    assert carry_over.find(snapshot(accounts=Accounts(carry_over=d("20")))) == []
+    assert unreconciled_carry_over.find(seed(GAOXIN)) == []
+    assert unreconciled_carry_over.find(snapshot(accounts=Accounts(carry_over=d("20")))) == []
     uncoded = snapshot(accounts=Accounts(carry_over=d("20")), projects=[project("甲", "10")])
-    assert carry_over.find(uncoded) == []
+    assert unreconciled_carry_over.find(uncoded) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.diff.detectors import reused_notices
-from ledger.diff.detectors.base import is_earlier_year_notice, notice_budget_year
+from ledger.diff.detectors.detector import is_earlier_year_notice, notice_budget_year
 from ledger.model import Notice
 from ledger.model.notices import extract_notices
 from tests.diff.builders import project, snapshot

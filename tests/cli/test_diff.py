@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

@@ -355,7 +355,7 @@ def test_sigterm_stops_the_scheduler_cleanly(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     try:
         with Ledger(str(database)) as ledger:

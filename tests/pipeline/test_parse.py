@@ -12,7 +12,7 @@ from ledger.pipeline.parse import parse_publication
 from ledger.readers.text import read_text
 from tests.readers.builders import docx_of
 
-SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 
 
 def test_text_seed_has_no_reader_warnings() -> None:
@@ -28,7 +28,7 @@ def test_a_docx_twin_parses_with_the_seed_layout() -> None:
 
 @pytest.mark.corpus
 def test_hidden_sheets_become_a_snapshot_warning(tmp_path: Path) -> None:
-    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "xlsx"
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "xlsx"
     source = corpus / "wuhan-donghu-hrss-2020-project-application.xlsx"
     if not source.exists():
         pytest.skip(f"corpus file not present: {source}")

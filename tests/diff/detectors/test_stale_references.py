@@ -11,7 +11,7 @@ from ledger.diff.detectors.stale_references import stale_years
 from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import indicator, project, snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TAISHAN = ROOT / "samples" / "seeds" / "taishan-hrss-2024-targets.txt"
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ledger.diff import entities as ent
-from ledger.diff.align import project_code_year
 from ledger.diff.records import Change, Detection, EntityKind
 from ledger.model import Indicator, Notice, Project, Snapshot
+from ledger.model.names import project_code_year
 from ledger.model.notices import extract_notices
 from ledger.model.values import normalise_text
 

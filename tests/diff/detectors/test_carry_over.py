@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ledger.diff import diff_snapshots
 from ledger.diff.detectors import carry_over
-from ledger.diff.detectors.base import is_earlier_year_project, project_budget_year
+from ledger.diff.detectors.detector import is_earlier_year_project, project_budget_year
 from ledger.model import Accounts, Line, Snapshot
 from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import project, snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HAIGANG = ROOT / "samples" / "seeds" / "haigang-hrss-2024-budget.txt"
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ledger.diff.detectors import carry_over as detector
-from ledger.diff.detectors.base import project_budget_year
+from ledger.diff.detectors.detector import project_budget_year
 from ledger.diff.records import Detection
 from ledger.findings.finding import FactValue, Finding, amount, make_key
 from ledger.model import Snapshot

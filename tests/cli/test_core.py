@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner
@@ -120,45 +126,55 @@ def test_demo_ingests_the_samples_and_prints_two_diffs(tmp_path: Path) -> None:
     assert code == 0 and sum(line.startswith("unchanged ") for line in again.splitlines()) == 8
 
 
+def _restore_sigint() -> None:
+    """In the child: Ctrl-C as a terminal gives it, even when the test run ignores SIGINT (``make check &``,
+    ``nohup``) — an ignored signal is inherited, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _lines(stream: IO[str]) -> queue.Queue[str]:
+    """The stream's lines as they come, read by a thread, so the test can wait for one with a timeout."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
 def test_log_follow_streams_events_recorded_by_another_process(
     tmp_path: Path, files: dict[str, Path]
 ) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
     db = tmp_path / "follow.db"
-    seed = Path(__file__).resolve().parent.parent / "samples" / "seeds" / "taishan-hrss-2024-targets.txt"
+    seed = Path(__file__).resolve().parents[2] / "samples" / "seeds" / "taishan-hrss-2024-targets.txt"
     ledger(db, "ingest", str(files["bad"]))  # two events before following starts: the backlog
-    command = [
-        sys.executable,
-        "-m",
-        "ledger_cli",
-        "--db",
-        str(db),
-        "log",
-        "--follow",
-        "-f",
-        "json",
-        "--interval",
-        "0.1",
-    ]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as follower:
-        assert follower.stdout is not None
-        try:
-            backlog = [json.loads(follower.stdout.readline())["type"] for _ in range(2)]
-            assert backlog == ["publication-received", "parse-failed"]
-            ingest = [sys.executable, "-m", "ledger_cli", "--db", str(db), "ingest", str(seed)]
-            subprocess.run(ingest, check=True, capture_output=True)
-            deadline = time.monotonic() + 30
-            streamed: list[str] = []
-            while "finding-raised" not in streamed and time.monotonic() < deadline:
-                streamed.append(json.loads(follower.stdout.readline())["type"])
-            assert streamed[:2] == ["publication-received", "snapshot-recorded"]
-        finally:
-            follower.send_signal(signal.SIGINT)
-            assert follower.wait(timeout=10) == 0
+    command = [sys.executable, "-m", "ledger_cli", "--db", str(db), "log", "--follow", "-f", "json"]
+    follower = subprocess.Popen(
+        [*command, "--interval", "0.1"], stdout=subprocess.PIPE, text=True, preexec_fn=_restore_sigint
+    )
+    assert follower.stdout is not None
+    lines = _lines(follower.stdout)
+
+    def next_type() -> str:
+        return str(json.loads(lines.get(timeout=30))["type"])
+
+    try:
+        assert [next_type(), next_type()] == ["publication-received", "parse-failed"]
+        ingest = [sys.executable, "-m", "ledger_cli", "--db", str(db), "ingest", str(seed)]
+        subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+        streamed: list[str] = []
+        while "finding-raised" not in streamed:
+            streamed.append(next_type())
+        assert streamed[:2] == ["publication-received", "snapshot-recorded"]
+        follower.send_signal(signal.SIGINT)
+        assert follower.wait(timeout=10) == 0
+    finally:
+        if follower.poll() is None:  # the assertions failed or Ctrl-C was not heeded: never leave it running
+            follower.kill()
+            follower.wait(timeout=10)
+        follower.stdout.close()
 
 
 def test_snapshots_limit_shows_the_first_n_and_says_what_it_left_out(

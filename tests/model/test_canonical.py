@@ -1,11 +1,15 @@
-"""Canonical JSON and content hashes (SPEC §5): one spelling per value, so equal content hashes equal."""
+"""Canonical JSON and content hashes (docs/architecture.md §5): one spelling per value, so equal content hashes equal."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from decimal import Decimal
 
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.model import Department, Project, Snapshot
 from ledger.model.canonical import canonical_bytes, decimal_text, snapshot_hash, snapshot_json, to_jsonable
@@ -63,3 +67,49 @@ def test_snapshot_json_uses_the_public_key_names() -> None:
     text = snapshot_json(_snapshot("1"))
     assert text.startswith('{"accounts":null,"basic_info":')
     assert '"schema":"ledger.snapshot/1"' in text
+
+
+# --- the C encoder path and the reference encoder agree -------------------------------------------------------
+
+#: Any text, astral characters, controls, quotes, backslashes, U+2028/2029 and DEL included (no lone surrogates:
+#: they cannot be encoded as UTF-8 at all).
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(_PLAIN)
+def test_the_fast_path_writes_the_bytes_of_rfc8785(value: object) -> None:
+    assert canonical_bytes(value) == rfc8785.dumps(to_jsonable(value))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["\U00020000名", "\uff21"],  # an astral key (UTF-16 sorts it first) and a BMP key above U+D800
+        ["𠀀", "﹏", "a"],
+        ["\ue000", "\U0001f600"],
+    ],
+)
+def test_keys_above_the_bmp_sort_by_utf16_code_units(keys: list[str]) -> None:
+    value = {key: index for index, key in enumerate(keys)}
+    encoded = canonical_bytes(value)
+    assert encoded == rfc8785.dumps(value)
+    assert list(json.loads(encoded)) == sorted(keys, key=lambda k: k.encode("utf-16-be"))
+
+
+def test_generated_snapshots_hash_the_same_on_both_paths() -> None:
+    project = Project(
+        name='𠀀项目 \u2028 \x7f "引号" \\', amount=Decimal("12.50"), spending_plan={"𠀀": "1", "03": "2"}
+    )
+    snapshot = Snapshot(
+        department=Department(name="测试局"),
+        fiscal_year=2024,
+        document_kind="project-targets",
+        projects=[project],
+    )
+    assert canonical_bytes(snapshot) == rfc8785.dumps(to_jsonable(snapshot))

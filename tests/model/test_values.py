@@ -1,7 +1,7 @@
 """Cell values: text clean-up, amounts, percentages, indicator values (指标值) and how targets compare.
 
 The ``parse_value`` table holds every distinct 指标值 spelling of the five seed publications, plus the forms the
-SPEC names; the property tests hold the contract that untrusted text never raises anything but
+product contract names (docs/architecture.md §4); the property tests hold the contract that untrusted text never raises anything but
 ``ValueParseError``.
 """
 
@@ -30,7 +30,7 @@ from ledger.model.values import (
     values_equal,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 D = Decimal
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -199,14 +199,14 @@ def test_parse_percent_rejects_text_that_is_no_percentage(raw: str) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# parse_value: every 指标值 form of the five seeds, and the SPEC's forms
+# parse_value: every 指标值 form of the five seeds, and the forms docs/architecture.md §4 lists
 # ----------------------------------------------------------------------------------------------------------------
 
 GE, LE, EQ, GT, LT = ">=", "<=", "=", ">", "<"
 
 #: (raw, op, number, unit, upper) for values that are nothing but a number target (text None, relative False).
 NUMERIC_FORMS: list[tuple[str, str, str, str | None, str | None]] = [
-    # SPEC §4: the same target spelled six ways
+    # docs/architecture.md §4: the same target spelled six ways
     ("≧95%", GE, "95", "%", None),
     ("≥ 95%", GE, "95", "%", None),
     ("$\\geq 95\\%$", GE, "95", "%", None),
@@ -496,7 +496,7 @@ def test_every_seed_cell_parses_or_raises_value_parse_error() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "direction"),
     [
-        # equal meaning (SPEC §6)
+        # equal meaning (docs/architecture.md §6)
         ("≧95%", "≥95%", None),
         ("$\\geq 95\\%$", "不低于95%", None),
         ("95%以上", ">=95%", None),
@@ -678,7 +678,7 @@ def test_trailing_zeros_do_not_change_a_value(number: int, zeros: int) -> None:
     assert values_equal(parse_value(f"{number}%"), parse_value(f"{number}.{'0' * zeros}%"))
 
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 @pytest.mark.corpus

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from ledger.model import Notice
 from ledger.model.notices import extract_notices, notice_ref
 
-SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 @pytest.mark.parametrize(

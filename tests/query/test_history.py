@@ -19,7 +19,7 @@ from ledger.query.history import department_history, entity_timelines, parse_as_
 from ledger.store import Ledger, events
 from ledger.store.schema import ChangeRow, DiffRow, EntityValueRow, FindingRow
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 HAIGANG = [
     SAMPLES / "seeds" / "haigang-hrss-2024-budget.txt",
     SAMPLES / "haigang" / "haigang-hrss-2024-budget-r2.txt",

@@ -15,7 +15,7 @@ from cli.main import app
 from tests.support import key_value_layout, publication
 
 runner = CliRunner()
-SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 LAOTING = SEEDS / "laoting-hrss-2024-targets.txt"
 
 
