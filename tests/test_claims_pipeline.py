@@ -82,3 +82,21 @@ def test_without_tables_only_its_own_arithmetic_is_checked(ledger: Ledger) -> No
     """Nothing to match against yet: no claim-unmatched, but 2,233.13 / 3,348.98 is still not 66.69 %."""
     ingest_bytes(ledger, NARRATIVE, name="n")
     assert _stored_rules(ledger, f"{DEPARTMENT}@2018/budget-narrative") == ["claim-arithmetic-off"]
+
+
+def test_rebuild_reproduces_the_claim_findings(ledger: Ledger) -> None:
+    from ledger.pipeline.derive import rebuild
+
+    for number, data in enumerate((NARRATIVE, TABLES_2018, TABLES_2017)):
+        ingest_bytes(ledger, data, name=f"p{number}")
+    before = _stored_rules(ledger, f"{DEPARTMENT}@2018/budget-narrative")
+    with ledger.write() as session:
+        rebuild(session)
+    assert (
+        _stored_rules(ledger, f"{DEPARTMENT}@2018/budget-narrative")
+        == before
+        == [
+            "claim-arithmetic-off",
+            "claim-disagrees-with-last-year",
+        ]
+    )

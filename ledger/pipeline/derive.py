@@ -61,8 +61,13 @@ def derive_and_announce(
     return derived
 
 
-def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None) -> Derived:
-    """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows."""
+def derive_snapshot(
+    session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None, recheck_claims: bool = True
+) -> Derived:
+    """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows.
+
+    ``recheck_claims``: tables re-check the claims of the narratives checked against them (off when every snapshot
+    is derived anew: each narrative then finds every table already recorded)."""
     assert row.id is not None
     load = _Loader()
     snapshot = load(row)
@@ -72,7 +77,7 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     _index_entities(session, row, snapshot, predecessor, load)
     findings = find(snapshot, **_claim_tables(session, row, load))
     _store_findings(session, row, findings)
-    if row.document_kind in compare.TABLE_KINDS:
+    if recheck_claims and row.document_kind in compare.TABLE_KINDS:
         _recheck_claims(session, row, load)
     bases = [reparse_of, previous_revision, previous_year]
     diffs = [
@@ -304,7 +309,7 @@ def rebuild(session: Session) -> int:
         key=lambda r: (r.department_id, r.document_kind, r.fiscal_year, r.revision, r.id or 0),
     )
     for row in rows:
-        derive_snapshot(session, row)
+        derive_snapshot(session, row, recheck_claims=False)
     return len(rows)
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from ledger import store
 from ledger.findings import Finding, find
-from ledger.findings.claim_checks import VERDICTS, Claim, check_claims
+from ledger.findings.claim_checks import VERDICTS, Claim, check_claims, tables_in
 from ledger.model import Snapshot
 from ledger.query import comparisons as compare
 from ledger.store.schema import SnapshotRow
@@ -62,7 +62,7 @@ def claims_report(session: Session, row: SnapshotRow) -> ClaimsReport:
         tables=context.tables[1] if context.tables else None,
         previous=context.previous[1] if context.previous else None,
     )
-    own = context.snapshot.document_kind != "budget-narrative" and context.snapshot.accounts is not None
+    own = tables_in(context.snapshot) is not None
     tables = store.describe(session, row) if own else _described(session, context.tables)
     return ClaimsReport(
         snapshot=store.describe(session, row),
@@ -78,6 +78,9 @@ def _described(session: Session, pair: tuple[SnapshotRow, Snapshot] | None) -> s
 
 def findings_of(session: Session, row: SnapshotRow) -> list[Finding]:
     """The findings of a stored snapshot, its claims checked against the tables the ledger holds (as on ingest)."""
+    snapshot = store.load_snapshot(row)
+    if not snapshot.statements:  # nothing needs other snapshots' tables
+        return find(snapshot)
     context = _context(session, row)
     return find(
         context.snapshot,
