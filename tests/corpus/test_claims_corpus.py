@@ -186,3 +186,38 @@ def test_reparse_brings_a_snapshot_from_before_the_claims_up_to_date(
     assert isinstance(claims, list) and len(claims) == 33
     code, out, err = ledger(path, "verify")
     assert code == 0, err
+
+
+#: The README's examples on this corpus: the command as shown there, and the arguments that print its full output.
+README_EXAMPLES = {
+    "claims 江苏省政协@2018/budget-narrative -f md": (
+        "claims",
+        "江苏省政协@2018/budget-narrative",
+        "-f",
+        "md",
+    ),
+    "diff 江苏省政协 --year 2019 --kind budget-tables --entity fiscal_function_line -f md": (
+        "diff",
+        "江苏省政协",
+        "--year",
+        "2019",
+        "--kind",
+        "budget-tables",
+        "--entity",
+        "fiscal_function_line",
+        "-f",
+        "md",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", sorted(README_EXAMPLES))
+def test_the_readme_excerpts_are_what_the_commands_print(db: Path, command: str) -> None:
+    """The README's table rows (an excerpt) are lines the command prints."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"$ ledger {command}", 1)[1].split("```", 1)[0]
+    shown = [line for line in block.splitlines()[1:] if line.startswith("| ") and "---" not in line]
+    code, out, err = ledger(db, *README_EXAMPLES[command])
+    assert code == 0, err
+    assert len(shown) >= 3
+    assert [line for line in shown if line not in out.splitlines()] == []
