@@ -36,6 +36,7 @@ def _report(path: Path) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_each_script_runs_quick_and_reports(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -46,6 +47,7 @@ def test_each_script_runs_quick_and_reports(
     assert report["benchmark"] in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_ingest_report_splits_parse_derive_and_store_time(tmp_path: Path) -> None:
     out = tmp_path / "ingest.json"
     ingest.main(["--quick", "--json", str(out)])
@@ -67,6 +69,7 @@ def test_git_history_side_by_side_runs_quick(tmp_path: Path) -> None:
     assert tools[:2] == ["ledger ingest", "git-history file --id code"]
 
 
+@pytest.mark.slow
 def test_the_diff_report_judges_the_engine_against_the_planted_mutations(tmp_path: Path) -> None:
     out = tmp_path / "diff.json"
     diff.main(["--quick", "--json", str(out)])
@@ -81,6 +84,7 @@ def laoting() -> generate.Catalogue:
     return generate.build_catalogue(generate.load_seeds(["laoting"])[0], per_kind=2)
 
 
+@pytest.mark.slow
 def test_the_catalogue_has_every_kind_of_mutation_for_a_seed_with_projects(
     laoting: generate.Catalogue,
 ) -> None:
@@ -141,6 +145,7 @@ def test_years_shift_in_dates_and_code_years_but_not_in_amounts_or_quoted_notice
     )
 
 
+@pytest.mark.slow
 def test_the_bulk_build_records_every_version_in_batches(tmp_path: Path) -> None:
     out = tmp_path / "bulk.json"
     ingest.main(["--quick", "--bulk", "--workers", "1", "--batch", "4", "--json", str(out)])

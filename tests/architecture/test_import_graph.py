@@ -79,12 +79,14 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+@pytest.mark.slow
 def test_the_graph_covers_the_library_and_the_cli() -> None:
     graph = import_graph()
     assert "ledger.pipeline.ingest" in graph["ledger.pipeline.reparse"]
     assert any(name.startswith("ledger_cli.") for name in graph)
 
 
+@pytest.mark.slow
 def test_no_import_cycle_counting_imports_inside_functions() -> None:
     assert find_cycle(import_graph()) is None
 
@@ -110,6 +112,7 @@ def test_function_local_imports_count(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_library_never_imports_the_cli() -> None:
     graph = import_graph()
     assert not [

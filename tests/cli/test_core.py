@@ -113,6 +113,7 @@ def test_snapshots_lists_series_as_json(tmp_path: Path, files: dict[str, Path]) 
     ]
 
 
+@pytest.mark.slow
 def test_demo_ingests_the_samples_and_prints_two_diffs(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     code, out, err = ledger(db, "demo")
@@ -144,6 +145,7 @@ def _lines(stream: IO[str]) -> queue.Queue[str]:
     return lines
 
 
+@pytest.mark.slow
 def test_log_follow_streams_events_recorded_by_another_process(
     tmp_path: Path, files: dict[str, Path]
 ) -> None:

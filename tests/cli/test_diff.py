@@ -31,6 +31,7 @@ def run(db: str, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_two_refs_as_json(db: str) -> None:
     code, out, _ = run(db, "海港@2024r1", "海港@2024r2", "--format", "json")
     assert code == 0

@@ -58,6 +58,7 @@ def sheet_rows(path: Path, title: str) -> list[dict[str, Any]]:
 # --- ledger diff --to ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_diff_two_refs_to_xlsx(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "revision.xlsx"
     assert ledger(db, "diff", "海港区@2024r1", "海港区@2024r2", "--to", str(target)) == (0, wrote(target), "")
@@ -123,6 +124,7 @@ def test_diff_revisions_with_filters_to_json(db: Path, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_diff_to_file_still_sets_the_exit_code(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "d.json"
     assert ledger(db, "diff", "海港区@2024r1", "海港区@2024r2", "--exit-code", "--to", str(target))[0] == 1
@@ -213,6 +215,7 @@ def test_findings_of_every_snapshot_to_json(db: Path, tmp_path: Path) -> None:
 # --- ledger export --all ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_all_of_a_department(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "audit.xlsx"
     assert ledger(db, "export", "海港区", "--all", "--to", str(target)) == (0, wrote(target), "")
@@ -229,6 +232,7 @@ def test_export_all_of_a_department(db: Path, tmp_path: Path) -> None:
     assert {projects.cell(row, 5).number_format for row in range(2, projects.max_row + 1)} == {"0.00"}
 
 
+@pytest.mark.slow
 def test_export_all_one_sheet_and_without_findings(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "changes.csv"
     assert ledger(db, "export", "--all", "--sheet", "changes", "--to", str(target)) == (0, wrote(target), "")
@@ -277,6 +281,7 @@ def test_errors_are_one_line_and_write_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_file_that_cannot_be_written(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "missing" / "audit.xlsx"
     assert ledger(db, "export", "海港区", "--all", "--to", str(target)) == (

@@ -47,6 +47,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_findings_of_one_snapshot_as_csv(db: Path) -> None:
     code, out, err = ledger(db, "findings", "高新@2024", "--format", "csv")
     assert code == 0, err
@@ -177,6 +178,7 @@ def test_a_snapshot_without_findings(tmp_path: Path) -> None:
     assert ledger(db, "findings", "甲局@2024") == (0, "甲局@2024r1/department-targets: no findings\n", "")
 
 
+@pytest.mark.slow
 def test_export_xlsx_and_csv(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "haigang.xlsx"
     assert ledger(db, "export", "海港@2024", "--to", str(target)) == (0, f"wrote {target}\n", "")

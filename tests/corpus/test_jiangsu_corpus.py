@@ -109,6 +109,7 @@ def parsed(name: str) -> ParseResult:
     return _parsed[name]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_identity_kind_and_totals_from_content(name: str) -> None:
     department, year, kind, total, basic, project = EXPECTED[name]

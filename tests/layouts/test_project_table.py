@@ -364,6 +364,7 @@ CELLS = st.sampled_from(
 ) | st.text(max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(CELLS, max_size=8).map(tuple), max_size=14))
 def test_any_table_parses_without_crashing(rows: list[tuple[str, ...]]) -> None:

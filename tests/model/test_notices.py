@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.model import Notice
+from ledger.model import Notice, notices
 from ledger.model.notices import extract_notices, notice_ref
+from ledger.model.values import normalise_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -130,6 +131,7 @@ def test_seed_notices_in_order() -> None:
         assert extract_notices(texts[name]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_notices_in_the_jiangsu_and_wuhan_corpus() -> None:
     if not CORPUS.is_dir():
@@ -164,3 +166,55 @@ def test_extract_notices_never_raises_and_refs_are_normalised(text: str) -> None
     for notice in notices:
         assert notice.ref == notice_ref(notice.issuer, notice.year, notice.number)
         assert extract_notices(notice.ref) == [notice]
+
+
+# --- extraction reads only the lines that can hold a reference, with the same result as the whole text --------
+
+_FRAGMENTS = [
+    "秦财企",
+    "唐财社",
+    "财政拨款",
+    "财",
+    "[2023]",
+    "【2022】",
+    "（2023）",
+    "〔2024〕",
+    "649号",
+    "692-关于",
+    "170",
+    "号文",
+    "5项",
+    "\n",
+    "\n\n",
+    " ",
+    "\u3000",
+    "<p>",
+    "</p>",
+    "$\\geq 95\\%$",
+    "。",
+    "，",
+    "根据",
+    "人社部发",
+    "1,438.00",
+    "年",
+]
+
+
+def _whole_text_notices(text: str) -> list[str]:
+    """The reference implementation: normalise the whole text, then search it."""
+    found: dict[str, None] = {}
+    for match in notices._NOTICE.finditer(normalise_text(text)):
+        found.setdefault(notices.notice_ref(match["issuer"], int(match["year"]), str(int(match["number"]))))
+    return list(found)
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join))
+def test_reading_lines_with_issuers_finds_what_the_whole_text_holds(text: str) -> None:
+    assert [n.ref for n in extract_notices(text)] == _whole_text_notices(text)
+
+
+def test_the_seeds_give_the_same_notices_as_the_whole_text() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert [n.ref for n in extract_notices(text)] == _whole_text_notices(text), path.name

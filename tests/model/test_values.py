@@ -604,6 +604,7 @@ def test_normalise_text_is_idempotent(text: str) -> None:
     assert normalise_text(once) == once
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(cell_text, st.booleans())
 def test_parse_value_raises_only_value_parse_error(text: str, percent_context: bool) -> None:
@@ -615,6 +616,7 @@ def test_parse_value_raises_only_value_parse_error(text: str, percent_context: b
     assert compare_values(value, value) is None
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(cell_text)
 def test_parse_amount_and_percent_raise_only_value_parse_error(text: str) -> None:
@@ -645,6 +647,7 @@ def value_text(draw: st.DrawFn) -> str:
     return f"{op}{number}{unit}"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(value_text(), value_text())
 def test_compare_values_mirrors(old: str, new: str) -> None:

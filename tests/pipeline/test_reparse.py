@@ -27,6 +27,7 @@ def _upgrade_parser(version: str) -> KeyValueLayout:
     return layout
 
 
+@pytest.mark.slow
 def test_reparse_keeps_the_revision_and_records_its_own_event(ledger: Ledger) -> None:
     first = ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "12.50")), name="a")
     second = ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "13")), name="b")

@@ -22,6 +22,7 @@ def record(ledger: Ledger, event_type: str, n: int) -> None:
         events.append(session, event_type, f"test/{n}", {"n": n})
 
 
+@pytest.mark.slow
 def test_follow_yields_the_backlog_then_events_recorded_meanwhile(ledger: Ledger, db_url: str) -> None:
     for n in range(3):
         record(ledger, events.SOURCE_CHECKED, n)
@@ -44,6 +45,7 @@ def test_follow_yields_the_backlog_then_events_recorded_meanwhile(ledger: Ledger
     assert naps == [0.5, 0.5, 0.5]
 
 
+@pytest.mark.slow
 def test_follow_filters_by_type_and_stops_when_asked(ledger: Ledger) -> None:
     record(ledger, events.SOURCE_CHECKED, 1)
     record(ledger, events.SOURCE_FAILED, 2)

@@ -44,6 +44,7 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.mark.slow
 def test_recording_a_snapshot_records_its_diffs_and_findings(ledger: Ledger) -> None:
     with ledger.read() as session:
         detected = events.list_events(session, event_type=events.CHANGES_DETECTED)
@@ -58,6 +59,7 @@ def test_recording_a_snapshot_records_its_diffs_and_findings(ledger: Ledger) -> 
         assert session.execute(select(func.count()).select_from(FindingRow)).scalar_one() > 0
 
 
+@pytest.mark.slow
 def test_department_history_counts_each_step(ledger: Ledger) -> None:
     with ledger.read() as session:
         versions = department_history(session, "海港")
@@ -73,6 +75,7 @@ def test_department_history_counts_each_step(ledger: Ledger) -> None:
     )
 
 
+@pytest.mark.slow
 def test_indicator_timeline_follows_renames_and_year_recoding(ledger: Ledger) -> None:
     with ledger.read() as session:
         [timeline] = entity_timelines(session, "乐亭", project="人才市场运行经费", indicator="办公人数")
@@ -86,6 +89,7 @@ def test_indicator_timeline_follows_renames_and_year_recoding(ledger: Ledger) ->
     )
 
 
+@pytest.mark.slow
 def test_project_and_line_timelines(ledger: Ledger) -> None:
     with ledger.read() as session:
         [project] = entity_timelines(session, "海港", project="专网维护费")
@@ -96,6 +100,7 @@ def test_project_and_line_timelines(ledger: Ledger) -> None:
     assert [s.value for s in lines[0].steps] == ["70.39", "75.39", "70.39"]
 
 
+@pytest.mark.slow
 def test_rebuild_reproduces_the_derived_tables(ledger: Ledger) -> None:
     def counts() -> tuple[int, ...]:
         with ledger.read() as session:
@@ -133,6 +138,7 @@ def test_bad_as_of_is_a_clear_error(text: str) -> None:
         parse_as_of(text)
 
 
+@pytest.mark.slow
 def test_cli_history(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "l.db")

@@ -62,6 +62,7 @@ def test_a_paragraph_broken_over_lines_is_one_paragraph_again() -> None:
     assert document.blocks == tuple(blocks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule_continued_top", [True, False], ids=["ruled", "top-rule-missing"])
 @pytest.mark.parametrize("repeat_rows", [0, 2], ids=["plain", "header-repeated"])
 def test_a_table_broken_across_pages_is_one_table(rule_continued_top: bool, repeat_rows: int) -> None:
@@ -155,6 +156,7 @@ def test_a_damaged_pdf_is_a_read_error() -> None:
         read_document(data[:200], "预算.pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "style",
     [PdfStyle(rule_continued_top=False), PdfStyle(page_width=595, page_height=842, repeat_rows=1)],

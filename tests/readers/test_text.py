@@ -221,6 +221,7 @@ def _read_or_refuse(data: bytes) -> Document | None:
         return None
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000))
 def test_any_bytes_give_a_document_or_a_read_error(data: bytes) -> None:
@@ -231,6 +232,7 @@ def test_any_bytes_give_a_document_or_a_read_error(data: bytes) -> None:
 _CELL = st.text(alphabet=st.sampled_from(list("部门名称预算金额 0123456789.,:：None\t\r\n%≥")), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

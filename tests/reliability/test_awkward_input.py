@@ -23,6 +23,7 @@ def test_reencoded_seed_gives_the_same_snapshot(seed: str, encoding: str) -> Non
     assert content_hash(parse_publication(data, seed).snapshot) == content_hash(full_snapshot(seed))
 
 
+@pytest.mark.slow
 def test_a_reencoded_publication_is_stored_but_adds_no_revision(tmp_path: Path) -> None:
     """Other bytes, same content: a new publication, and ``duplicate-content`` instead of a second revision."""
     seed = "laoting-hrss-2024-targets.txt"

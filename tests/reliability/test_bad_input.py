@@ -33,6 +33,7 @@ def _ingest(url: str, path: Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", BAD_INPUTS, ids=[b.name for b in BAD_INPUTS])
 def test_bad_input_is_refused_in_one_line_and_still_stored(
     bad: BadInput, seeded_url: str, databases: Databases, tmp_path: Path
@@ -97,6 +98,7 @@ def test_a_parser_bug_is_a_parse_failure_not_a_traceback(
     assert refusal.reason.startswith(f"internal parser error ({expected}")
 
 
+@pytest.mark.slow
 def test_a_batch_with_bad_files_ingests_the_good_ones_in_a_real_process(tmp_path: Path) -> None:
     """The installed ``ledger`` command in its own process: no traceback ever reaches stderr."""
     folder = tmp_path / "batch"
@@ -119,6 +121,7 @@ def test_a_batch_with_bad_files_ingests_the_good_ones_in_a_real_process(tmp_path
     assert ledger_problems(url) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("db", "reason"),
     [

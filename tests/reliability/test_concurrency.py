@@ -18,6 +18,7 @@ from tests.reliability.ledgers import Databases, EngineName
 from tests.reliability.processes import Zygote, concurrent_ingest, overlapping_sets, write_files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("start", "workers", "share", "seed"),
     [("fresh", 4, 0.75, 1), ("seeded", 4, 1.0, 3)],
@@ -45,6 +46,7 @@ def test_concurrent_ingests_record_each_publication_once(
     assert result.ok, result
 
 
+@pytest.mark.slow
 def test_fresh_interpreters_released_together_record_each_publication_once(
     databases: Databases, tmp_path: Path
 ) -> None:
@@ -55,6 +57,7 @@ def test_fresh_interpreters_released_together_record_each_publication_once(
     assert result.ok, result
 
 
+@pytest.mark.slow
 def test_a_new_ledger_file_another_process_is_writing_opens_when_it_commits(tmp_path: Path) -> None:
     """The race behind a rare 'database is locked' when several commands start on a new file: SQLite answers the
     switch to WAL at once, without its busy handler, while another connection holds the first write lock."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.ledgers import Databases, EngineName
 from tests.reliability.processes import CrashPlan, Zygote, crash_campaign, write_files
 
@@ -23,6 +25,7 @@ PLANS: dict[EngineName, CrashPlan] = {
 }
 
 
+@pytest.mark.slow
 def test_a_killed_ingest_leaves_the_ledger_whole_and_a_rerun_completes_it(
     engine: EngineName, databases: Databases, zygote: Zygote, tmp_path: Path
 ) -> None:

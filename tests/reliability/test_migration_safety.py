@@ -90,6 +90,7 @@ def head_ledger(engine: EngineName, databases: Databases) -> Iterator[str]:
     yield url
 
 
+@pytest.mark.slow
 def test_a_first_migration_ledger_upgrades_step_by_step_to_head_intact(
     head_ledger: str, engine: EngineName, databases: Databases, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import rfc8785
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -137,6 +138,7 @@ money_snapshots = snapshot_strategy(money)
 # --- canonical JSON and hashes ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(snapshots)
 def test_canonical_json_round_trips(snapshot: Snapshot) -> None:
@@ -160,6 +162,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_hashes_are_the_same_in_other_processes_with_other_hash_seeds() -> None:
     generated: list[Snapshot] = []
 
@@ -191,6 +194,7 @@ def test_hashes_are_the_same_in_other_processes_with_other_hash_seeds() -> None:
 # --- the diff engine ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(money_snapshots)
 def test_a_generated_snapshot_compared_with_itself_has_no_changes(snapshot: Snapshot) -> None:

@@ -44,6 +44,7 @@ def connection(tamper_ledger: tuple[str, Target]) -> Iterator[Connection]:
         yield connection
 
 
+@pytest.mark.slow
 def test_the_untouched_ledger_verifies(tamper_ledger: tuple[str, Target]) -> None:
     result = runner.invoke(app, ["--db", tamper_ledger[0], "verify"])
     assert result.exit_code == 0 and result.stdout.startswith("ok: "), result.output
@@ -68,6 +69,7 @@ def test_the_attacks_leave_the_ledger_as_it_was(tamper_ledger: tuple[str, Target
             connection.execute(text("DELETE FROM events"))
 
 
+@pytest.mark.slow
 def test_verify_on_the_command_line_names_the_first_bad_row_and_checks_a_digest(
     tamper_ledger: tuple[str, Target], databases: Databases, tmp_path: Path
 ) -> None:

@@ -62,6 +62,7 @@ def test_a_cut_inside_a_character_is_read_up_to_the_cut_and_named_as_a_cut(encod
     assert document.meta["truncated"].endswith("text ends inside a character: the file is cut off there")
 
 
+@pytest.mark.slow
 def test_a_cut_file_through_the_command_line_is_recorded_with_its_cut_named(tmp_path: Path) -> None:
     data = seed_bytes()["haigang-hrss-2024-budget.txt"]
     cut = next(c for c in cut_points("haigang", data, range(50, 51)) if c.mid_char)

@@ -72,6 +72,7 @@ def _exact(value: Any) -> Decimal:
 # --- diffs --------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_revision_diff_as_records(session: Session) -> None:
     sheets = revision_sheets(session)
     assert list(sheets) == ["diff_summary", "changes", "detections"]
@@ -346,6 +347,7 @@ def test_audit_sheets_of_an_unknown_department(session: Session) -> None:
         audit_sheets(session, "乙局")
 
 
+@pytest.mark.slow
 def test_audit_workbook_read_back(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     export.to_xlsx(audit_sheets(session, "海港区"), path)
@@ -419,6 +421,7 @@ def test_check_target(name: str) -> None:
         export.check_target(Path(name))
 
 
+@pytest.mark.slow
 def test_audit_sheets_on_sqlite_and_postgresql(db_url: str) -> None:
     """The stored diffs, changes and findings read back the same way on both engines (decimals stay exact)."""
     with Ledger(db_url) as opened:

@@ -205,6 +205,7 @@ def test_sheet_titles_are_valid_and_unique(tmp_path: Path) -> None:
 _amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=40), st.one_of(st.none(), _amounts)), max_size=5))
 def test_any_text_and_amount_round_trips(tmp_path_factory: pytest.TempPathFactory, rows: list[Any]) -> None:

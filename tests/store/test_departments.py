@@ -25,6 +25,7 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.mark.slow
 def test_alias_renames_a_department_first_seen_under_its_short_name(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication("高新区人社局", 2024, ("a", "1")), name="a")
     with ledger.write() as session:
@@ -41,6 +42,7 @@ def test_alias_renames_a_department_first_seen_under_its_short_name(ledger: Ledg
         }
 
 
+@pytest.mark.slow
 def test_alias_of_a_known_department(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication(FULL, 2024, ("a", "1")), name="a")
     with ledger.write() as session:
@@ -49,6 +51,7 @@ def test_alias_of_a_known_department(ledger: Ledger) -> None:
     assert (second.ref, second.revision) == (f"{FULL}@2024r2/department-targets", 2)
 
 
+@pytest.mark.slow
 def test_two_departments_with_snapshots_are_not_merged(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication(FULL, 2024, ("a", "1")), name="a")
     ingest_bytes(ledger, publication("高新区人社局", 2024, ("a", "1")), name="b")
@@ -58,6 +61,7 @@ def test_two_departments_with_snapshots_are_not_merged(ledger: Ledger) -> None:
         add_alias(session, "某局", "另一个局")
 
 
+@pytest.mark.slow
 def test_cli_alias_add_and_departments(tmp_path: Path) -> None:
     runner = CliRunner()
     source = tmp_path / "p.txt"

@@ -24,6 +24,7 @@ def filled(db_url: str) -> Iterator[Ledger]:
         yield ledger
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "statement",
     [
@@ -62,6 +63,7 @@ def _tamper(ledger: Ledger, *statements: str) -> list[str]:
         return verify(session).problems
 
 
+@pytest.mark.slow
 def test_untouched_ledger_verifies(filled: Ledger) -> None:
     with filled.read() as session:
         report = verify(session)
@@ -69,6 +71,7 @@ def test_untouched_ledger_verifies(filled: Ledger) -> None:
     assert report.ok and (report.events, report.snapshots, report.publications) == (7, 3, 3)
 
 
+@pytest.mark.slow
 def test_flipped_bit_in_publication_content_is_named(filled: Ledger) -> None:
     dialect = filled.engine.dialect.name
     if dialect == "postgresql":
@@ -81,6 +84,7 @@ def test_flipped_bit_in_publication_content_is_named(filled: Ledger) -> None:
     assert problems and problems[0].startswith("publication id 2: content does not match")
 
 
+@pytest.mark.slow
 def test_altered_snapshot_json_is_named(filled: Ledger) -> None:
     problems = _tamper(
         filled, "UPDATE snapshots SET canonical_json = replace(canonical_json, '13', '14') WHERE id = 2"
@@ -88,6 +92,7 @@ def test_altered_snapshot_json_is_named(filled: Ledger) -> None:
     assert problems[0].startswith("snapshot id 2: canonical JSON does not match")
 
 
+@pytest.mark.slow
 def test_snapshot_rewritten_with_a_matching_hash_is_still_caught(filled: Ledger) -> None:
     from ledger.model.canonical import snapshot_hash
 
@@ -105,16 +110,19 @@ def test_snapshot_rewritten_with_a_matching_hash_is_still_caught(filled: Ledger)
     assert problems == ["snapshot id 2: differs from its recording event in content_hash"]
 
 
+@pytest.mark.slow
 def test_altered_event_payload_is_named(filled: Ledger) -> None:
     problems = _tamper(filled, "UPDATE events SET subject = 'publication/99' WHERE seq = 3")
     assert problems[0] == "event seq 3: hash mismatch (row altered)"
 
 
+@pytest.mark.slow
 def test_deleted_event_breaks_the_chain(filled: Ledger) -> None:
     problems = _tamper(filled, "DELETE FROM events WHERE seq = 4")
     assert problems[0].startswith("event seq 5: expected seq 4")
 
 
+@pytest.mark.slow
 def test_deleted_snapshot_is_missing(filled: Ledger) -> None:
     # The attacker removes the derived rows that reference the snapshot first (foreign keys), then the snapshot.
     problems = _tamper(
@@ -128,6 +136,7 @@ def test_deleted_snapshot_is_missing(filled: Ledger) -> None:
     assert problems == ["snapshot id 3: recorded in the event log but missing from the table"]
 
 
+@pytest.mark.slow
 def test_rewritten_chain_is_caught_by_an_earlier_digest(filled: Ledger) -> None:
     from ledger.model.canonical import event_hash
     from ledger.store.events import hashed_fields

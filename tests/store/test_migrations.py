@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -31,6 +32,7 @@ def test_models_and_migrations_agree(db_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     engine = db.create_ledger_engine(db_url)
     db.upgrade(engine)

@@ -25,6 +25,7 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_bytes_and_snapshot(ledger: Ledger) -> None:
     data = publication("甲局", 2024, ("培训经费", "12.50"))
     outcome = ingest_bytes(ledger, data, name="a.txt")
@@ -49,6 +50,7 @@ def test_same_bytes_twice_records_nothing_new(ledger: Ledger) -> None:
     assert second.status == "unchanged" and second.snapshot_id == first.snapshot_id
 
 
+@pytest.mark.slow
 def test_changed_content_is_the_next_revision_of_its_series(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "12.50")), name="r1")
     second = ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "13")), name="r2")
@@ -60,6 +62,7 @@ def test_changed_content_is_the_next_revision_of_its_series(ledger: Ledger) -> N
         assert store.resolve_ref(session, "甲局@2024/department-targets").revision == 2
 
 
+@pytest.mark.slow
 def test_new_bytes_with_identical_content_are_not_a_new_revision(ledger: Ledger) -> None:
     first = ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "12.50")), name="a")
     # 12.5 and 12.50 are the same amount: the canonical snapshot is the same, only the bytes differ.
@@ -72,6 +75,7 @@ def test_new_bytes_with_identical_content_are_not_a_new_revision(ledger: Ledger)
         ]
 
 
+@pytest.mark.slow
 def test_parse_failure_keeps_the_publication_and_records_the_event(ledger: Ledger) -> None:
     outcome = ingest_bytes(ledger, b"TEST-PUBLICATION\nyear: 2024\n", name="broken.txt")
     assert outcome.status == "failed" and "department" in (outcome.error or "")
@@ -81,6 +85,7 @@ def test_parse_failure_keeps_the_publication_and_records_the_event(ledger: Ledge
     assert kinds == ["publication-received", "parse-failed"]
 
 
+@pytest.mark.slow
 def test_references_by_id_hash_prefix_and_department(ledger: Ledger) -> None:
     outcome = ingest_bytes(
         ledger, publication("秦皇岛市海港区人力资源和社会保障局", 2024, ("a", "1")), name="a"
@@ -96,6 +101,7 @@ def test_references_by_id_hash_prefix_and_department(ledger: Ledger) -> None:
             store.resolve_ref(session, "海港区@2019")
 
 
+@pytest.mark.slow
 def test_ambiguous_document_kind_lists_the_candidates(ledger: Ledger) -> None:
     ingest_bytes(ledger, publication("甲局", 2024, ("a", "1"), kind="budget-tables"), name="t")
     ingest_bytes(ledger, publication("甲局", 2024, ("a", "1"), kind="budget-narrative"), name="n")
@@ -115,6 +121,7 @@ def _newest_parses_by_hand(session: Session, as_of: str | None = None) -> list[S
     return sorted(newest.values(), key=lambda r: r.id or 0)
 
 
+@pytest.mark.slow
 def test_filtered_lookups_answer_as_filtering_every_current_snapshot_would(ledger: Ledger) -> None:
     """The look-ups run in SQL for speed (docs/BENCHMARKS.md); they must mean what filtering the whole ledger means."""
     for department in ("甲局", "乙局"):

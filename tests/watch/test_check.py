@@ -83,6 +83,7 @@ def statuses(report: CheckReport) -> dict[str, str]:
 # --- the portal: two documents, then a revision, then nothing ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_portal_two_documents_then_a_revision_then_nothing(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -144,6 +145,7 @@ def test_portal_two_documents_then_a_revision_then_nothing(
     assert len(conditional) == 2
 
 
+@pytest.mark.slow
 def test_portal_page_answering_304_reuses_the_documents_it_listed(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -158,6 +160,7 @@ def test_portal_page_answering_304_reuses_the_documents_it_listed(
     assert statuses(report) == {"a.txt": "recorded"}
 
 
+@pytest.mark.slow
 def test_new_link_on_the_portal_page_is_followed(ledger: Ledger, site: Site, checker: SourceChecker) -> None:
     site.put("/p.html", portal_page(("a.txt", "a")))
     site.put("/a.txt", R1)
@@ -170,6 +173,7 @@ def test_new_link_on_the_portal_page_is_followed(ledger: Ledger, site: Site, che
     assert statuses(report) == {"a.txt": "not-modified", "b.txt": "recorded"}
 
 
+@pytest.mark.slow
 def test_portal_pattern_filters_links(ledger: Ledger, site: Site, checker: SourceChecker) -> None:
     site.put("/p.html", portal_page(("a.txt", "2023年部门预算"), ("b.txt", "2024年部门预算")))
     site.put("/a.txt", R1)
@@ -183,6 +187,7 @@ def test_portal_pattern_filters_links(ledger: Ledger, site: Site, checker: Sourc
 # --- failures -------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failing_document_makes_a_partial_check_and_the_others_still_land(
     ledger: Ledger, site: Site, checker: SourceChecker, sleeps: list[float]
 ) -> None:
@@ -202,6 +207,7 @@ def test_failing_document_makes_a_partial_check_and_the_others_still_land(
     assert sleeps == [1.0]
 
 
+@pytest.mark.slow
 def test_unreachable_portal_is_one_source_failed_event(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -216,6 +222,7 @@ def test_unreachable_portal_is_one_source_failed_event(
     assert isinstance(payload["duration_ms"], int)
 
 
+@pytest.mark.slow
 def test_one_failing_source_does_not_stop_the_others(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -226,6 +233,7 @@ def test_one_failing_source_does_not_stop_the_others(
     assert [(r.source_id, r.status) for r in reports] == [(broken.id, "failed"), (working.id, "changed")]
 
 
+@pytest.mark.slow
 def test_unexpected_error_is_recorded_and_the_next_source_still_runs(ledger: Ledger, site: Site) -> None:
     def explode(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/a.txt":
@@ -245,6 +253,7 @@ def test_unexpected_error_is_recorded_and_the_next_source_still_runs(ledger: Led
 # --- document URLs --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_document_url_is_fetched_conditionally(ledger: Ledger, site: Site, checker: SourceChecker) -> None:
     site.put("/budget.txt", R1, last_modified=True)
     source = add_source(ledger, site.url("/budget.txt"), schedule=EVERY_6H, kind="document")
@@ -259,6 +268,7 @@ def test_document_url_is_fetched_conditionally(ledger: Ledger, site: Site, check
     )
 
 
+@pytest.mark.slow
 def test_server_without_validators_is_deduplicated_by_content_hash(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -273,6 +283,7 @@ def test_server_without_validators_is_deduplicated_by_content_hash(
     assert kinds(new_events(ledger, mark)) == ["source-checked"]
 
 
+@pytest.mark.slow
 def test_content_the_ledger_already_holds_is_not_ingested_again(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -286,6 +297,7 @@ def test_content_the_ledger_already_holds_is_not_ingested_again(
     assert kinds(new_events(ledger, mark)) == ["source-checked"]
 
 
+@pytest.mark.slow
 def test_unparseable_document_is_stored_once_and_reported_as_new(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
@@ -302,6 +314,7 @@ def test_unparseable_document_is_stored_once_and_reported_as_new(
 # --- folders --------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_folder_new_touched_and_changed_files(ledger: Ledger, checker: SourceChecker, tmp_path: Path) -> None:
     (tmp_path / "jia.txt").write_bytes(R1)
     (tmp_path / "yi.txt").write_bytes(OTHER)
@@ -330,6 +343,7 @@ def test_folder_new_touched_and_changed_files(ledger: Ledger, checker: SourceChe
     assert changed.documents[0].ref == "甲局@2024r2/department-targets"
 
 
+@pytest.mark.slow
 def test_folder_glob_reaches_into_subfolders_when_asked(
     ledger: Ledger, checker: SourceChecker, tmp_path: Path
 ) -> None:
@@ -341,6 +355,7 @@ def test_folder_glob_reaches_into_subfolders_when_asked(
     assert [(d.document, d.status) for d in report.documents] == [("2024/jia.txt", "recorded")]
 
 
+@pytest.mark.slow
 def test_folder_that_disappeared_is_a_failed_check(
     ledger: Ledger, checker: SourceChecker, tmp_path: Path
 ) -> None:
@@ -377,6 +392,7 @@ def test_folder_holding_the_ledger_database_skips_its_files(sqlite_url: str, tmp
     assert (tmp_path / "ledger.db").exists()
 
 
+@pytest.mark.slow
 def test_removed_source_is_reported_not_found(ledger: Ledger, checker: SourceChecker) -> None:
     from ledger.errors import NotFoundError
 

@@ -77,6 +77,7 @@ def test_watch_add_errors_are_one_line(tmp_path: Path, args: list[str], message:
     assert (tmp_path / "l.db").exists() == (args[:2] == ["--every", "1h"])  # a bad schedule creates nothing
 
 
+@pytest.mark.slow
 def test_run_once_portal_two_snapshots_then_a_revision_then_nothing(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "l.db"
     site.put("/ysgk/index.html", portal_page(("jia.txt", "甲局"), ("yi.txt", "乙局")))
@@ -152,6 +153,7 @@ def test_run_once_json(tmp_path: Path, site: Site) -> None:
     assert report["outcomes"][0]["ref"] == "甲局@2024r1/department-targets"
 
 
+@pytest.mark.slow
 def test_notify_add_list_deliver_remove(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "l.db"
     assert ledger(db, "notify", "add", "webhook", site.url("/hook"), "--on", "source-failed") == (

@@ -125,6 +125,7 @@ _HREF_PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(st.lists(_HREF_PIECES | st.text(max_size=5)).map("".join), st.text(max_size=30)), max_size=8

@@ -84,12 +84,14 @@ def failure(ledger: Ledger, department: str | None = None, reason: str = "HTTP 5
 # --- subscribing ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_webhook_defaults_to_the_events_auditors_act_on(ledger: Ledger, site: Site) -> None:
     row = add_webhook(ledger, site.url("/hook"))
     assert json.loads(row.event_types) == sorted(DEFAULT_EVENT_TYPES)
     assert sorted(DEFAULT_EVENT_TYPES) == ["changes-detected", "finding-raised", "source-failed"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "types", "message"),
     [
@@ -105,6 +107,7 @@ def test_invalid_subscriptions_are_refused(
         add_webhook(ledger, url, event_types=types)
 
 
+@pytest.mark.slow
 def test_subscriber_receives_only_events_recorded_after_it_subscribed(ledger: Ledger, site: Site) -> None:
     failure(ledger)
     add_webhook(ledger, site.url("/hook"))
@@ -117,6 +120,7 @@ def test_subscriber_receives_only_events_recorded_after_it_subscribed(ledger: Le
         assert [(d.event_seq, d.status) for d in delivery_rows(session)] == [(later, "pending")]
 
 
+@pytest.mark.slow
 def test_department_filter_uses_the_payload_or_the_snapshot(ledger: Ledger, site: Site) -> None:
     jia = ingest_bytes(ledger, publication("甲局", 2024, ("a", "1")), name="jia")
     add_webhook(ledger, site.url("/hook"), event_types=["*"], department="甲局")
@@ -132,6 +136,7 @@ def test_department_filter_uses_the_payload_or_the_snapshot(ledger: Ledger, site
 # --- delivering -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_delivery_posts_a_json_summary_with_the_event_hash(ledger: Ledger, site: Site) -> None:
     subscriber = add_webhook(ledger, site.url("/hook"))
     seq = failure(ledger, department="甲局", reason="HTTP 500 (after 4 attempts)")
@@ -167,6 +172,7 @@ def test_delivery_posts_a_json_summary_with_the_event_hash(ledger: Ledger, site:
     assert deliver_pending(ledger) == []  # delivered once
 
 
+@pytest.mark.slow
 def test_failed_delivery_is_retried_with_backoff(ledger: Ledger, site: Site, now: Clock) -> None:
     add_webhook(ledger, site.url("/hook"))
     failure(ledger)
@@ -185,6 +191,7 @@ def test_failed_delivery_is_retried_with_backoff(ledger: Ledger, site: Site, now
     assert len(site.posts()) == 3
 
 
+@pytest.mark.slow
 def test_refused_connection_is_retried(ledger: Ledger, now: Clock) -> None:
     add_webhook(ledger, unused_port_url())
     failure(ledger)
@@ -194,6 +201,7 @@ def test_refused_connection_is_retried(ledger: Ledger, now: Clock) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [400, 404, 410, 301])
 def test_client_errors_are_final(ledger: Ledger, site: Site, now: Clock, status: int) -> None:
     add_webhook(ledger, site.url("/hook"))
@@ -207,6 +215,7 @@ def test_client_errors_are_final(ledger: Ledger, site: Site, now: Clock, status:
     assert (summary.delivered, summary.pending, summary.failed) == (0, 0, 1)
 
 
+@pytest.mark.slow
 def test_delivery_gives_up_after_the_last_attempt(ledger: Ledger, site: Site, now: Clock) -> None:
     add_webhook(ledger, site.url("/hook"))
     failure(ledger)
@@ -226,6 +235,7 @@ def test_retry_delay_doubles_up_to_six_hours(attempts: int, delay: int) -> None:
     assert retry_delay(attempts) == delay
 
 
+@pytest.mark.slow
 def test_a_deliverer_that_dies_mid_send_leaves_the_delivery_to_the_next_after_its_lease(
     ledger: Ledger, site: Site, now: Clock
 ) -> None:
@@ -244,6 +254,7 @@ def test_a_deliverer_that_dies_mid_send_leaves_the_delivery_to_the_next_after_it
         assert delivery_rows(session)[0].attempts == 2
 
 
+@pytest.mark.slow
 def test_events_recorded_while_no_deliverer_runs_are_not_lost(db_url: str, site: Site, now: Clock) -> None:
     with Ledger(db_url) as first:
         add_webhook(first, site.url("/hook"))
@@ -254,6 +265,7 @@ def test_events_recorded_while_no_deliverer_runs_are_not_lost(db_url: str, site:
     assert [json.loads(p.body)["event"]["seq"] for p in site.posts()] == seqs
 
 
+@pytest.mark.slow
 def test_removing_a_subscriber_drops_its_deliveries(ledger: Ledger, site: Site) -> None:
     subscriber = add_webhook(ledger, site.url("/hook"))
     other = add_webhook(ledger, site.url("/other"), event_types=["*"])
@@ -269,6 +281,7 @@ def test_removing_a_subscriber_drops_its_deliveries(ledger: Ledger, site: Site) 
         remove_subscriber(ledger, subscriber.id)
 
 
+@pytest.mark.slow
 def test_run_once_delivers_the_failures_its_checks_recorded(ledger: Ledger, site: Site) -> None:
     add_webhook(ledger, site.url("/hook"))
     add_source(ledger, site.url("/missing.pdf"), schedule=Schedule(every_seconds=3600))

@@ -158,6 +158,7 @@ def test_job_ids_name_their_source(job: str, source_id: int | None) -> None:
 # --- real runs ------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_portal_under_the_scheduler_two_snapshots_then_a_revision_then_nothing(
     ledger: Ledger, site: Site, start: Callable[..., Running]
 ) -> None:
@@ -199,6 +200,7 @@ def test_portal_under_the_scheduler_two_snapshots_then_a_revision_then_nothing(
     assert set(inspect(ledger.engine).get_table_names()) == tables_before
 
 
+@pytest.mark.slow
 def test_restart_keeps_the_stored_next_run_time(
     ledger: Ledger, tmp_path: Path, start: Callable[..., Running]
 ) -> None:
@@ -219,6 +221,7 @@ def test_restart_keeps_the_stored_next_run_time(
     assert job_id(source.id) not in second.executed
 
 
+@pytest.mark.slow
 def test_jobs_follow_sources_added_changed_and_removed(
     ledger: Ledger, tmp_path: Path, start: Callable[..., Running]
 ) -> None:
@@ -246,6 +249,7 @@ def test_jobs_follow_sources_added_changed_and_removed(
     assert jobs[job_id(second.id)].coalesce is True and jobs[job_id(second.id)].max_instances == 1
 
 
+@pytest.mark.slow
 def test_job_error_is_recorded_as_a_source_failure(
     ledger: Ledger, tmp_path: Path, start: Callable[..., Running]
 ) -> None:
@@ -263,6 +267,7 @@ def test_job_error_is_recorded_as_a_source_failure(
     assert failed[0].payload["department"] == "甲局"
 
 
+@pytest.mark.slow
 def test_missed_and_overlapping_runs_are_recorded(ledger: Ledger, tmp_path: Path) -> None:
     source = add_source(ledger, str(tmp_path), schedule=EVERY_HOUR)
     assert source.id is not None
@@ -294,6 +299,7 @@ def test_the_stored_job_needs_a_scheduler_running_in_the_process() -> None:
         run_scheduled_check(1)
 
 
+@pytest.mark.slow
 def test_stop_before_start_returns_at_once(ledger: Ledger) -> None:
     scheduler = LedgerScheduler(ledger, SETTINGS)
     scheduler.stop()
@@ -305,6 +311,7 @@ def test_stop_before_start_returns_at_once(ledger: Ledger) -> None:
 # --- one scheduler per ledger ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_only_one_scheduler_holds_the_ledger(ledger: Ledger, db_url: str) -> None:
     with Ledger(db_url) as other:
         with scheduler_lock(ledger):
@@ -317,6 +324,7 @@ def test_only_one_scheduler_holds_the_ledger(ledger: Ledger, db_url: str) -> Non
             pass
 
 
+@pytest.mark.slow
 def test_the_lock_is_held_through_a_run_and_released_after(
     ledger: Ledger, db_url: str, tmp_path: Path, start: Callable[..., Running]
 ) -> None:
@@ -344,6 +352,7 @@ def test_second_scheduler_command_exits_with_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_scheduler_cleanly(tmp_path: Path) -> None:
     database = tmp_path / "ledger.db"
     (tmp_path / "inbox").mkdir()

@@ -105,6 +105,7 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.mark.slow
 def test_sources_are_added_listed_and_removed(ledger: Ledger, tmp_path: Path) -> None:
     folder = add_source(ledger, str(tmp_path), schedule=EVERY_6H, pattern="*.txt", department="甲局")
     portal = add_source(
@@ -134,6 +135,7 @@ def test_sources_are_added_listed_and_removed(ledger: Ledger, tmp_path: Path) ->
             get_source(session, folder.id)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("location", "options", "message"),
     [
@@ -153,6 +155,7 @@ def test_invalid_sources_are_refused(
         add_source(ledger, location.format(tmp=tmp_path), schedule=EVERY_6H, **options)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_the_same_source_is_not_watched_twice(ledger: Ledger) -> None:
     first = add_source(ledger, "http://example.gov.cn/ysgk/", schedule=EVERY_6H, pattern="2024")
     with pytest.raises(SourceError, match=f"already watched as source {first.id}"):
