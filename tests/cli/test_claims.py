@@ -11,8 +11,11 @@ from typer.testing import CliRunner
 
 from cli.main import app
 
+#: A ledger per test (PostgreSQL too), or the seeds ingested: seconds, not the fast loop.
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
-SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 HAIGANG = "秦皇岛市海港区人力资源和社会保障局@2024r1/budget-disclosure"
 #: haigang-hrss-2024-budget.txt, 三公经费 section: the one sentence of the seeds that compares with last year.
 SENTENCE = (

@@ -15,6 +15,9 @@ from ledger.store import Ledger
 from ledger.store.schema import FindingRow
 from tests.support import key_value_layout
 
+#: A ledger per test (PostgreSQL too), or the seeds ingested: seconds, not the fast loop.
+pytestmark = pytest.mark.slow
+
 DEPARTMENT = "江苏省政协办公厅"
 #: 江苏省政协办公厅2018年度部门预算.pdf p. 15; its tables print 1,115.85, those of 2017 3,348.98.
 CLAIM = (
