@@ -139,6 +139,22 @@ def _detections_table(result: DiffResult, text_limit: int) -> Table:
     return table
 
 
+def _programs_table(result: DiffResult, text_limit: int) -> Table:
+    table = Table(
+        title=f"programs 资金项目 — {len(result.programs)}", title_justify="left", header_style="bold"
+    )
+    table.add_column("program", overflow="fold", max_width=text_limit)
+    table.add_column("allocations", overflow="fold")
+    table.add_column("summary", overflow="fold")
+    for chain in result.programs:
+        table.add_row(
+            _cut(chain.program, text_limit * 2),
+            "\n".join(f"{a.fund_year} {a.notice} {a.status}" for a in chain.allocations),
+            chain.summary,
+        )
+    return table
+
+
 def render_diff(result: DiffResult, *, text_limit: int = 40, detections: bool = True) -> RenderableType:
     """The report as a rich renderable: a totals table, one table per entity kind (in snapshot order), notes, and
     (``detections``) the detectors' findings. Texts longer than ``text_limit`` cells fold; very long ones are cut."""
@@ -150,6 +166,8 @@ def render_diff(result: DiffResult, *, text_limit: int = 40, detections: bool = 
             parts.append(_entity_table(kind, changes, text_limit))
     if not result.changes:
         parts.append(Text("no changes", style="dim"))
+    if result.programs:
+        parts.append(_programs_table(result, text_limit))
     if detections and result.detections:
         parts.append(_detections_table(result, text_limit))
     return Group(*parts)

@@ -15,7 +15,7 @@ from ledger.query.comparisons import Comparison, compare_refs, year_over_year
 from ledger.store import Ledger
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-_FOLDERS = ("seeds", "haigang", "laoting")
+_FOLDERS = ("seeds", "haigang", "laoting", "gaoxin")
 
 
 @dataclass(frozen=True)

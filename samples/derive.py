@@ -216,6 +216,8 @@ HG_P3 = cell("13030224P00308P12452C")  # 工资系统软件技术运维服务费
 HG_P5 = cell("13030224P00308P12456T")  # 劳动保障监察经费
 HG_P9 = cell("13030224P00308P12463U")  # 事业单位招聘工作人员经费
 HG_P10 = cell("13030224P00308P12454K")  # 专网维护费 16.50
+HG_P11 = cell("13030224P00308P12373E")  # 改制企业人员费用
+HG_P14 = cell("13030224P00MN0M10402E")  # 秦财企[2023]649号 … (the 2024 allocation of the 中央 program)
 HG_P19 = cell("13030224P00308P123813")  # 养老保险各险种经办业务费
 HG_P21 = cell("13030224P00308P12387Q")  # 创业就业专项工作经费
 HG_P23 = cell("13030224P00308P12392J")  # 人才库档案管理经费
@@ -255,7 +257,7 @@ def haigang_next_year(seed: str) -> str:
                 after=HG_P5,
             ),
             Edit(cell("≥98%"), cell("≥95%"), after=HG_P9),
-            Edit("≥16000人", "≥16000人次", after=HG_P12),
+            Edit("≥16000人", "≥16000人次", after=HG_P14),
             Edit(
                 cell("享受就业补贴覆盖面") + cell("较上年有所提升"),
                 cell("享受就业补贴覆盖面") + cell("≥95%"),
@@ -273,6 +275,19 @@ def haigang_next_year(seed: str) -> str:
             Edit(
                 "养老保险各险种经办业务费用", "按2023年度标准核定的养老保险各险种经办业务费用", after=HG_P19
             ),
+            # Y16: project 11 改制单位资金发放覆盖比例 (经济效益指标, ≥95%) becomes 改制单位资金发放覆盖率 under
+            # 社会效益指标 (both 效益指标), ≥98%: renamed and moved at once, with its value changed
+            Edit(
+                cell("经济效益指标")
+                + cell("改制单位资金发放覆盖比例")
+                + cell("改制单位资金发放覆盖比例")
+                + cell("≥95%"),
+                cell("社会效益指标")
+                + cell("改制单位资金发放覆盖率")
+                + cell("改制单位资金发放覆盖比例")
+                + cell("≥98%"),
+                after=HG_P11,
+            ),
             # Y13: the department's 总体绩效目标 gains a clause
             Edit("劳动关系和谐稳定；", "劳动关系和谐稳定，根治欠薪取得新成效；"),
             # Y15 (no change): equal meaning written differently
@@ -280,9 +295,8 @@ def haigang_next_year(seed: str) -> str:
             # Y7: 人才库档案管理经费 renamed 人才库档案管理费
             Edit("23、人才库档案管理经费绩效目标表", "23、人才库档案管理费绩效目标表"),
             Edit(cell("人才库档案管理经费"), cell("人才库档案管理费"), after=HG_P23),
-            # Y3: the 2025 advance allocations (提前下达) replace 2024's: new notices, new project codes
-            Edit("秦财企[2023]649号-关于提前下达2024年", "秦财企[2024]588号-关于提前下达2025年", count=2),
-            Edit(cell("13030224P00MN0M10402E"), cell("13030225P00MN0M10655A")),
+            # Y3: the 2025 advance allocation of the 省级 program (613号) replaces 2024's (750号, spent): a new
+            # notice, a new project code; the 2023 allocation (694号) is carried over
             Edit("秦财企[2023]750号-关于提前下达2024年", "秦财企[2024]613号-关于提前下达2025年", count=2),
             Edit(cell("13030224P00MN0M104032"), cell("13030225P00MN0M10656B")),
             # Y2: the year digits of the other 2024 codes (project 24 also gets a new check character);
@@ -293,14 +307,93 @@ def haigang_next_year(seed: str) -> str:
     )
     # Y6: 劳动争议仲裁办案费 (7) is dropped; 高校毕业生就业见习补贴经费 takes its place and its 25.00
     text = cut(text, "7、劳动争议仲裁办案费绩效目标表\n", "8、事业单位人员年度考核绩效目标表\n")
+    # Y3: the 中央 program: the 2023 allocation (692号, project 12) is spent and gone, the 2024 one (649号) is
+    # carried over with its 2024 code, and the 2025 allocation (611号, 648.60) is added after it
+    text = cut(text, "12、秦财企[2022]692-", "13、秦财企[2022]694-")
     return apply(
         text,
         [
             Edit(
                 "8、事业单位人员年度考核绩效目标表\n",
                 HG_2025_NEW_PROJECT + "8、事业单位人员年度考核绩效目标表\n",
-            )
+            ),
+            Edit("15、秦财企[2024]613号", _allocation_2025(seed) + "15、秦财企[2024]613号"),
         ],
+    )
+
+
+def _allocation_2025(seed: str) -> str:
+    """The 2025 allocation of the 中央 program (秦财企[2024]611号), written like the seed's 2024 one (649号) and of
+    the same amount (the account tables keep their 2024 amounts, so the project total must too)."""
+    return apply(
+        block(seed, "14、秦财企[2023]649号-", "15、秦财企[2023]750号"),
+        [
+            Edit("14、秦财企[2023]649号-关于提前下达2024年", "14、秦财企[2024]611号-关于提前下达2025年"),
+            Edit("\t秦财企[2023]649号-关于提前下达2024年", "\t秦财企[2024]611号-关于提前下达2025年"),
+            Edit(cell("13030224P00MN0M10402E"), cell("13030225P00MN0M10655A")),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gaoxin 2024: a self-evaluation (项目支出绩效自评表) of 9村村民参加企业职工养老保险财政补贴
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def row(*cells: str) -> str:
+    """One table row as the DOCX text export writes it: its cells, then a blank line."""
+    return "".join(cell(text) for text in cells) + "\n"
+
+
+GX_PROJECT = "9村村民参加企业职工养老保险财政补贴"
+
+
+def gaoxin_self_evaluation(seed: str) -> str:
+    """Gaoxin's self-evaluation of one 2024 project, set against the seed's targets (see samples/README.md)."""
+    if seed.count(GX_PROJECT) < 1:
+        raise EditError(f"the evaluated project is not in the seed: {GX_PROJECT}")
+    return "".join(
+        [
+            row("2024年度项目支出绩效自评表"),
+            row("项目名称", GX_PROJECT, "项目主管部门", "高新区人社局"),
+            # S4: 207 of 230 is 90 %, the form says 95 %
+            row("项目预算执行情况（万元）", "全年预算数", "全年执行数", "执行率"),
+            row("", "230", "207", "95%"),
+            row("当年绩效目标", "全年绩效目标", "全年目标实际完成情况"),
+            row("", "为9村村民参加企业职工养老保险提供财政补贴", "补贴已按政策标准发放"),
+            row(
+                "指标类型",
+                "指标名称",
+                "指标性质",
+                "指标值",
+                "计量单位",
+                "分值",
+                "实际完成值",
+                "得分",
+                "偏差原因",
+            ),
+            # S1: missed by 4, scored in full, with the stated reason
+            row(
+                "数量指标",
+                "享受补助资金人数",
+                "≥",
+                "100",
+                "人",
+                "20",
+                "96",
+                "20",
+                "部分村民转为城乡居民养老保险",
+            ),
+            row("质量指标", "补助金覆盖率", "≥", "80", "%", "20", "85", "20", ""),
+            # S2: a qualitative target missed (compared as text)
+            row("", "办理效率", "无", "及时办理", "无", "10", "基本及时", "8", "年初系统切换"),
+            row("时效指标", "补贴及时拨付率", "无", "是", "无", "10", "是", "10", ""),
+            # S3: a score above its weight
+            row("社会效益指标", "对受益人员帮助情况", "无", "是", "无", "10", "是", "12", ""),
+            # S5: the form restates the published ≧85% as ≥80%: missed against what was published
+            row("服务对象满意度指标", "使用人员满意度", "≥", "80", "%", "10", "82", "10", ""),
+            row("合计"),
+        ]
     )
 
 
@@ -403,6 +496,7 @@ DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
     "haigang/haigang-hrss-2024-budget-r2.txt": ("haigang-hrss-2024-budget.txt", haigang_revision),
     "haigang/haigang-hrss-2025-budget.txt": ("haigang-hrss-2024-budget.txt", haigang_next_year),
     "laoting/laoting-hrss-2023-targets.txt": ("laoting-hrss-2024-targets.txt", laoting_previous_year),
+    "gaoxin/gaoxin-hrss-2024-self-evaluation.txt": ("gaoxin-hrss-2024-targets.txt", gaoxin_self_evaluation),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import claims, core, departments, diff, findings, history, watch
+from . import across, claims, core, departments, diff, findings, history, outcomes, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -12,6 +12,8 @@ def register(app: typer.Typer) -> None:
     departments.register(app)
     diff.register(app)
     history.register(app)
+    across.register(app)
+    outcomes.register(app)
     watch.register(app)
     findings.register(app)
     claims.register(app)

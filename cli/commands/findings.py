@@ -255,13 +255,13 @@ def export(
 
 def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:
     from ledger import store
-    from ledger.findings import find
+    from ledger.query.claims_report import findings_of
     from ledger.report import writers as exporting
 
-    snapshot = store.load_snapshot(store.resolve_ref(session, ref))
-    sheets = exporting.snapshot_sheets(snapshot)
+    row = store.resolve_ref(session, ref)
+    sheets = exporting.snapshot_sheets(store.load_snapshot(row))
     if with_findings:
-        sheets["findings"] = exporting.findings_records(find(snapshot))
+        sheets["findings"] = exporting.findings_records(findings_of(session, row))
     return sheets
 
 

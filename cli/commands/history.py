@@ -108,6 +108,7 @@ def _signed(text: str | None) -> str:
 
 
 def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
+    from ledger.query.history import program_histories
     from ledger.report.workbook import change_summary
 
     if output is HistoryFormat.json:
@@ -134,6 +135,13 @@ def _print_timelines(timelines: list[Timeline], output: HistoryFormat) -> None:
             for s in timeline.steps
         ]
         _table(f"{timeline.label}  ({timeline.entity})", ["version", "value", "change at this step"], body)
+    for program in program_histories(timelines):
+        body = [[str(a.fund_year), a.notice, ", ".join(a.versions)] for a in program.allocations]
+        _table(
+            f"program 资金项目 {program.program}: {program.chain}",
+            ["fund year", "allocation", "in versions"],
+            body,
+        )
 
 
 def _table(title: str | None, header: list[str], rows: list[list[Any]]) -> None:

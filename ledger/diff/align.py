@@ -63,22 +63,24 @@ class Alignment(Generic[T]):
 @dataclass(frozen=True)
 class KeyStage(Generic[T]):
     """Pair items whose keys are equal. ``new_key`` defaults to ``old_key`` (they differ when a stage shifts years
-    on the older side). A ``None`` key never pairs."""
+    on the older side). A ``None`` key never pairs; nor does a pair that ``compatible`` rejects."""
 
     name: MatchedBy
     old_key: Callable[[T], Hashable | None]
     new_key: Callable[[T], Hashable | None] | None = None
+    compatible: Callable[[T, T], bool] | None = None
 
 
 @dataclass(frozen=True)
 class FuzzyStage(Generic[T]):
     """Pair items whose texts are similar (ratio ≥ ``threshold``), the most similar first; ``block`` limits the
-    candidates (e.g. the same 二级指标). Empty texts never pair."""
+    candidates (e.g. the same 二级指标). Empty texts never pair; nor does a pair that ``compatible`` rejects."""
 
     name: MatchedBy
     text: Callable[[T], str]
     threshold: float
     block: Callable[[T], Hashable] | None = None
+    compatible: Callable[[T, T], bool] | None = None
 
 
 Stage = KeyStage[T] | FuzzyStage[T]
@@ -154,13 +156,19 @@ def _run_key_stage(state: _State[T], stage: KeyStage[T]) -> None:
             new_by_key.setdefault(key, []).append(j)
     for key, news in new_by_key.items():
         olds = old_by_key[key]
-        if len(olds) == 1 and len(news) == 1:
+        if len(olds) == 1 and len(news) == 1 and stage.compatible is None:
             state.take(olds[0], news[0], stage.name)
         else:
-            _pair_group(state, olds, news, stage.name)
+            _pair_group(state, olds, news, stage.name, stage.compatible)
 
 
-def _pair_group(state: _State[T], olds: list[int], news: list[int], stage: MatchedBy) -> None:
+def _pair_group(
+    state: _State[T],
+    olds: list[int],
+    news: list[int],
+    stage: MatchedBy,
+    compatible: Callable[[T, T], bool] | None = None,
+) -> None:
     """Items sharing one key (duplicates): the closest pairs first (``affinity``), then in order of appearance.
 
     Choosing over the whole group, not new item by new item, makes the pairing the same whichever side is old.
@@ -174,7 +182,8 @@ def _pair_group(state: _State[T], olds: list[int], news: list[int], stage: Match
     )
     for _, _, i, j in candidates:
         if state.old_free[i] and j not in state.new_match:
-            state.take(i, j, stage)
+            if compatible is None or compatible(state.old[i], state.new[j]):
+                state.take(i, j, stage)
 
 
 def _ranked(olds: list[int], news: list[int]) -> list[tuple[int, tuple[int, int]]]:
@@ -195,6 +204,8 @@ def _run_fuzzy_stage(state: _State[T], stage: FuzzyStage[T]) -> None:
         new_block = stage.block(state.new[j]) if stage.block else None
         for i, old_text in old_texts.items():
             if not old_text or old_blocks[i] != new_block:
+                continue
+            if stage.compatible is not None and not stage.compatible(state.old[i], state.new[j]):
                 continue
             score = similarity(old_text, new_text)
             if score >= stage.threshold:

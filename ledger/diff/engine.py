@@ -32,6 +32,7 @@ from ledger.diff.align import Alignment, Pair, Stage, align
 from ledger.diff.detectors import apply_detections, run_detectors
 from ledger.diff.entities import Entity, Form, FormValue, LinePlace
 from ledger.diff.labels import field_label
+from ledger.diff.programs import program_chains, tag_allocations
 from ledger.diff.records import (
     Change,
     ChangeKind,
@@ -39,6 +40,7 @@ from ledger.diff.records import (
     DiffResult,
     EntityKind,
     MatchedBy,
+    ProgramChain,
     Scope,
     SnapshotRef,
     Totals,
@@ -118,6 +120,7 @@ def diff_snapshots(
             "project_budget": _totals(project_total(old), project_total(new)),
         }
     )
+    changes = tag_allocations(changes, differ.programs)
     result = DiffResult(
         scope=scope,
         old=_reference(old, old_hash),
@@ -125,6 +128,7 @@ def diff_snapshots(
         changes=changes,
         summary=summary,
         notes=differ.notes,
+        programs=differ.programs,
     )
     if detect:
         result = apply_detections(result, run_detectors(old, new, result.changes))
@@ -287,6 +291,7 @@ class _Differ:
         self.line_counterparts: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         self.slots: list[Change | _Pending] = []
         self.notes: list[str] = []
+        self.programs: list[ProgramChain] = []
 
     # -- orchestration ------------------------------------------------------------------------------------------
 
@@ -381,10 +386,10 @@ class _Differ:
         *,
         affinity: Callable[[Entity[Any], Entity[Any]], float] | None = None,
         children: Callable[[Pair[Entity[Any]]], None] | None = None,
-    ) -> None:
+    ) -> Alignment[Entity[Any]] | None:
         """Align one family and queue its records, in the order of the newer snapshot (removed ones last)."""
         if not olds and not news:
-            return
+            return None
         alignment = align(olds, news, stages, affinity=affinity)
         self.line_counterparts = {
             (pair.old.source.side, pair.old.source.names): pair.new.source.names
@@ -398,12 +403,15 @@ class _Differ:
                 self.slots.append(self.presence(item, "added"))
         for entity in alignment.removed:
             self.slots.append(self.presence(entity, "removed"))
+        return alignment
 
     def projects(self) -> None:
         olds, news = ent.project_entities(self.old.projects), ent.project_entities(self.new.projects)
-        self.family(
+        alignment = self.family(
             olds, news, self.stages.project(), affinity=_project_affinity, children=self.project_children
         )
+        if alignment is not None:
+            self.programs = program_chains(alignment)
 
     def project_children(self, pair: Pair[Entity[Any]]) -> None:
         old, new = pair.old, pair.new

@@ -208,6 +208,40 @@ class DiffSummary(Record):
     project_budget: Totals = Field(default_factory=Totals)
 
 
+AllocationStatus = Literal["ended", "continues", "added"]
+
+
+class Allocation(Record):
+    """One year's allocation (年度资金) of a notice-funded program: a project named after its funding notice (文号).
+
+    ``fund_year`` is the budget year the money was allocated for (the year its name gives, else its code's);
+    ``status`` says what the newer snapshot did with it.
+    """
+
+    key: str
+    code: str | None = None
+    name: str
+    notice: str | None = None
+    fund_year: int
+    amount: Decimal | None = None
+    status: AllocationStatus
+
+
+class ProgramChain(Record):
+    """A funding program (资金项目) followed across its yearly allocations: the same normalised name with the
+    notice refs and years stripped, allocations in consecutive fund years.
+
+    Notice-funded projects recur every year under a new notice and a new code; an allocation that ends while the
+    next one begins is not a renamed project. ``summary`` says it in one sentence ("the 2023 allocation ended
+    (−648.6); the 2025 allocation was added (+650); program continues 2023 → 2024 → 2025").
+    """
+
+    program: str
+    years: list[int]
+    allocations: list[Allocation]
+    summary: str
+
+
 class DiffResult(Record):
     """The comparison of two snapshots: change records in report order, their summary, and detections.
 
@@ -222,6 +256,7 @@ class DiffResult(Record):
     summary: DiffSummary = Field(default_factory=DiffSummary)
     detections: list[Detection] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    programs: list[ProgramChain] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

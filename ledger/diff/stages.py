@@ -7,10 +7,12 @@ Year over year (``gap`` = 1), every key of the older snapshot has its years move
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from typing import Any, cast
 
 from ledger.diff.align import FUZZY_NAME_THRESHOLD, FUZZY_TEXT_THRESHOLD, FuzzyStage, KeyStage, Stage
 from ledger.diff.entities import Entity, LinePlace
+from ledger.diff.programs import distinct_allocations
 from ledger.diff.records import MatchedBy
 from ledger.model import Goal, Indicator, KeyTask, Project, Unit
 from ledger.model.names import (
@@ -144,18 +146,36 @@ class Stages:
         def name(e: Entity[Any]) -> str:
             return normalise_name(cast(Project, e.source).name)
 
+        def same_allocation(old: Entity[Any], new: Entity[Any]) -> bool:
+            # Allocations named after different notices are successive allocations of a program, never one
+            # project renamed (ledger.diff.programs): only a code pairs them.
+            return not distinct_allocations(cast(Project, old.source), cast(Project, new.source))
+
         return [
             KeyStage("code", code),
             KeyStage("code-year-masked", masked),
-            *self.written_then_shifted("name", lambda e: self.shifted(cast(Project, e.source).name), name),
+            *[
+                replace(stage, compatible=same_allocation)
+                for stage in self.written_then_shifted(
+                    "name", lambda e: self.shifted(cast(Project, e.source).name), name
+                )
+            ],
             KeyStage(
                 "year-shifted-name",
                 lambda e: year_shifted_name(cast(Project, e.source).name, self.gap),
                 lambda e: year_shifted_name(cast(Project, e.source).name, 0),
+                compatible=same_allocation,
             ),
-            KeyStage("normalised-name", lambda e: stripped_name(cast(Project, e.source).name)),
+            KeyStage(
+                "normalised-name",
+                lambda e: stripped_name(cast(Project, e.source).name),
+                compatible=same_allocation,
+            ),
             FuzzyStage(
-                "fuzzy-name", lambda e: stripped_name(cast(Project, e.source).name), FUZZY_NAME_THRESHOLD
+                "fuzzy-name",
+                lambda e: stripped_name(cast(Project, e.source).name),
+                FUZZY_NAME_THRESHOLD,
+                compatible=same_allocation,
             ),
         ]
 
@@ -191,4 +211,7 @@ class Stages:
             *self.written_then_shifted("name-without-unit", old_unitless, unitless),
             KeyStage("description", description),
             FuzzyStage("fuzzy-name", name, FUZZY_NAME_THRESHOLD, block=levels),
+            # Renamed and moved at once (扶持企业数 under 社会效益指标 → 扶持企业个数 under 质量指标): a similar name
+            # under the same 一级指标, among what nothing stricter paired; the most similar pair first.
+            FuzzyStage("fuzzy-name", name, FUZZY_NAME_THRESHOLD, block=lambda e: levels(e)[0]),
         ]

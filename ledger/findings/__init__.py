@@ -13,6 +13,8 @@
   whose cumulative share falls: :mod:`.spending`
 - ``carry-over-unreconciled`` — 上年结转结余 ≠ the projects coded for earlier years: :mod:`.unreconciled_carry_over`
 - ``truncated-document`` — the publication stops mid-table: :mod:`.parse_warnings`
+- ``result-contradicts-target`` / ``score-above-weight`` / ``execution-rate-mismatch`` — a self-evaluation whose
+  own figures contradict what it reports: :mod:`.self_evaluation`
 - ``claim-disagrees-with-tables`` / ``claim-disagrees-with-last-year`` / ``claim-arithmetic-off`` /
   ``claim-unmatched`` — a claim of the 预算情况说明 its tables, last year's tables or its own figures contradict,
   or that names no table line: :mod:`.claim_checks` (these need the tables of the same year and of last year,
@@ -32,6 +34,7 @@ from ledger.findings import (
     costs,
     indicators,
     parse_warnings,
+    self_evaluation,
     spending,
     stale,
     totals,
@@ -64,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     indicators.find_empty,
     indicators.find_duplicates,
     stale.find,
+    self_evaluation.find,
 )
 
 

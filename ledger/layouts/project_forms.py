@@ -8,9 +8,10 @@ here by label, never by position: ``项目名称 | 专项资金``, ``项目主�
   appropriation share, main content as purpose, the overall goal, the indicator table); the funding sources
   (项目资金来源) and the spending detail (项目支出明细) become the budget overview.
 * 项目支出绩效自评表 → ``project-self-evaluation``: one project (name, executing unit, full-year budget, goal,
-  indicators with their target values). The form is an *evaluation*: what was actually spent (全年执行数), what was
-  achieved (全年完成值, 全年目标实际完成情况), the weights and scores. The snapshot model describes budgets and
-  targets, so those results are not recorded; a ``not-recorded`` warning says so, and what they were.
+  indicators with their target values). The form is an *evaluation*: what was actually spent (全年执行数, 执行率)
+  becomes the project's ``execution``; what each indicator achieved (全年完成值), its weight (指标权重/分值), score
+  (得分) and the stated reason for a shortfall (偏差原因) become the indicator's ``result``. The goal's result
+  as text (全年目标实际完成情况) has no place in the model: a ``not-recorded`` warning keeps it.
 
 The department is the form's 项目主管部门 (the supervising department), the year the one in the form's title.
 """
@@ -27,8 +28,10 @@ from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
 from ledger.model import (
     BudgetOverview,
     Department,
+    Execution,
     Goal,
     Indicator,
+    IndicatorResult,
     IndicatorValue,
     Line,
     ParseWarning,
@@ -53,6 +56,7 @@ LEVEL2_PARENT = {
     "生态效益指标": "效益指标",
     "环境效益指标": "效益指标",
     "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标",
 }
 LEVEL1_SPELLINGS = {
     "产出类指标": "产出指标",
@@ -285,10 +289,10 @@ def _application_indicators(form: FormReader) -> list[Indicator]:
 
 
 class ProjectSelfEvaluationLayout:
-    """项目支出绩效自评表 → ``project-self-evaluation`` (targets and budget; the evaluation results are not recorded)."""
+    """项目支出绩效自评表 → ``project-self-evaluation``: targets, budget, and the results set against them."""
 
     name = "project-self-evaluation-form"
-    version = "1"
+    version = "2"
     looks_for = "a 项目支出绩效自评表 (项目名称, 项目主管部门, 全年预算数, 全年执行数, 指标值, 全年完成值)"
     LABELS = ("项目名称", "项目主管部门", "全年预算数", "全年执行数", "全年完成值")
 
@@ -302,23 +306,25 @@ class ProjectSelfEvaluationLayout:
             raise ParseError("项目支出绩效自评表 without 项目主管部门")
         budget = form.amount(form.below("全年预算数"), "全年预算数")
         goal = form.below("全年绩效目标")
-        indicators, results = _evaluation_indicators(form)
         project = Project(
             name=form.value("项目名称"),
             unit=form.value("项目实施单位") or None,
             amount=budget,
             goals=[goal] if goal else [],
-            indicators=indicators,
+            indicators=_evaluation_indicators(form),
+            execution=Execution(
+                budget=budget,
+                executed=form.amount(form.below("全年执行数"), "全年执行数"),
+                rate=_rate(form),
+            ),
         )
-        spent = form.below("全年执行数")
         achieved = form.below("全年目标实际完成情况")
-        form.warn(
-            "not-recorded",
-            "a self-evaluation reports results the snapshot does not model, so they are not recorded: "
-            f"全年执行数 {spent or '—'}万元; 全年目标实际完成情况 {achieved or '—'}; "
-            f"全年完成值 {'; '.join(results) or '—'}; 指标权重 and scores",
-            "项目支出绩效自评表",
-        )
+        if achieved:
+            form.warn(
+                "not-recorded",
+                f"全年目标实际完成情况 (the goal's result, as text) is not recorded: {achieved}",
+                "项目支出绩效自评表",
+            )
         return Snapshot(
             department=Department(name=department),
             fiscal_year=form.title_year("项目支出绩效自评表"),
@@ -329,20 +335,42 @@ class ProjectSelfEvaluationLayout:
         )
 
 
-def _evaluation_indicators(form: FormReader) -> tuple[list[Indicator], list[str]]:
-    """Indicators from 指标类型 | 指标名称 | 指标性质 | 指标值 | 计量单位 …; also each 全年完成值 as text."""
+def _rate(form: FormReader) -> Decimal | None:
+    """执行率 as the form states it (in %), beside or beneath its label; None when the form has none."""
+    if form.find("执行率") is None:
+        return None
+    text = (form.below("执行率") or form.value("执行率")).replace("%", "").replace("％", "")
+    return form.amount(text, "执行率") if text else None
+
+
+#: Result columns of the indicator table, each under any of its spellings; only 全年完成值 is required.
+_RESULT_COLUMNS = {
+    "result": ("全年完成值", "实际完成值", "全年实际值"),
+    "weight": ("指标权重", "分值", "权重"),
+    "score": ("得分",),
+    "reason": ("偏差原因分析及改进措施", "偏差原因"),
+    "met": ("是否完成", "是否达成"),
+}
+
+
+def _evaluation_indicators(form: FormReader) -> list[Indicator]:
+    """Indicators from 指标类型 | 指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重 | 全年完成值 [| 得分 | 偏差原因]."""
     found = form.find("指标名称")
     if found is None:
-        return [], []
+        return []
     r, _ = found
     header = [squash(cell) for cell in form.rows[r]]
-    wanted = ("指标类型", "指标名称", "指标性质", "指标值", "计量单位", "全年完成值")
+    wanted = ("指标类型", "指标名称", "指标性质", "指标值", "计量单位")
     columns = {label: header.index(label) for label in wanted if label in header}
-    if len(columns) < len(wanted):
-        form.warn("unread-table", f"the indicator header lacks {set(wanted) - set(columns)}", "指标")
-        return [], []
+    for key, spellings in _RESULT_COLUMNS.items():
+        at = next((header.index(word) for word in spellings if word in header), None)
+        if at is not None:
+            columns[key] = at
+    if len([label for label in wanted if label in columns]) < len(wanted) or "result" not in columns:
+        missing = {label for label in (*wanted, "全年完成值") if label not in header}
+        form.warn("unread-table", f"the indicator header lacks {missing}", "指标")
+        return []
     indicators: list[Indicator] = []
-    results: list[str] = []
     level = ""
     for row in form.rows[r + 1 :]:
         cells = {key: (row[i].strip() if i < len(row) else "") for key, i in columns.items()}
@@ -356,10 +384,40 @@ def _evaluation_indicators(form: FormReader) -> tuple[list[Indicator], list[str]
             continue
         operator = "" if cells["指标性质"] in NO_OPERATOR else cells["指标性质"]
         unit = "" if cells["计量单位"] in NO_OPERATOR else cells["计量单位"]
-        value = _value(f"{operator}{cells['指标值']}{unit}", form, f"指标 / {level} / {name}")
+        where = f"指标 / {level} / {name}"
+        value = _value(f"{operator}{cells['指标值']}{unit}", form, where)
         if value is None:
             continue
         l1, l2, source = _levels(level, "")
-        indicators.append(Indicator(level1=l1, level2=l2, name=name, value=value, source_level1=source))
-        results.append(f"{name} {cells['全年完成值']}")
-    return indicators, results
+        indicators.append(
+            Indicator(
+                level1=l1,
+                level2=l2,
+                name=name,
+                value=value,
+                source_level1=source,
+                result=_result(form, cells, unit, where),
+            )
+        )
+    return indicators
+
+
+def _result(form: FormReader, cells: dict[str, str], unit: str, where: str) -> IndicatorResult:
+    raw = cells["result"]
+    if raw and unit and _BARE_NUMBER.match(raw):
+        raw += unit  # the 计量单位 column is the result's unit too: 49358 → 49358人
+    met = cells.get("met", "")
+    return IndicatorResult(
+        raw=raw,
+        weight=form.amount(cells["weight"], f"{where} / 指标权重") if cells.get("weight") else None,
+        score=form.amount(cells["score"], f"{where} / 得分") if cells.get("score") else None,
+        reason=cells.get("reason") or None,
+        reported_met=True
+        if met in ("是", "完成", "已完成", "达成")
+        else False
+        if met in ("否", "未完成")
+        else None,
+    )
+
+
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")

@@ -125,3 +125,8 @@ def name_without_unit(text: str | None) -> str:
 def similarity(a: str, b: str) -> float:
     """rapidfuzz ``ratio`` of two normalised texts, 0–100."""
     return float(fuzz.ratio(a, b))
+
+
+def years_named(text: str | None) -> list[int]:
+    """The years a text names (``提前下达2024年…`` → ``[2024]``), in order; numbers that are not years are skipped."""
+    return [int(match.group(1)) for match in _YEAR.finditer(normalise_name(text))]

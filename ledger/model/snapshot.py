@@ -188,6 +188,32 @@ class IndicatorValue(Model):
     parts: list[IndicatorValue] = Field(default_factory=list)
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class IndicatorResult(Model):
+    """What a self-evaluation (项目支出绩效自评表) reports for one indicator: 实际完成值/全年完成值 as printed (with
+    the form's 计量单位 when the cell states a bare number), 分值/指标权重, 得分, 偏差原因.
+
+    ``reported_met`` is the form's own verdict when it states one (a 是否完成 column); None otherwise.
+    """
+
+    raw: str
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    reason: str | None = None
+    reported_met: bool | None = None
+
+
+class Execution(Model):
+    """预算执行情况 of a self-evaluation, in 万元: 全年预算数, 全年执行数 and the 执行率 the form states (in %)."""
+
+    budget: Decimal | None = None
+    executed: Decimal | None = None
+    rate: Decimal | None = None
+
+
 class Indicator(Model):
     """三级指标 with its place in the tree (一级指标 level1 / 二级指标 level2).
 
@@ -202,6 +228,9 @@ class Indicator(Model):
     value: IndicatorValue
     basis: str | None = None  # 指标值确定依据
     source_level1: str | None = None
+    # Only self-evaluations carry results; absent, the field is left out of the JSON, so snapshots without results
+    # keep their bytes and content hashes.
+    result: IndicatorResult | None = Field(default=None, exclude_if=_absent)
 
 
 class Project(Model):
@@ -218,6 +247,7 @@ class Project(Model):
     goals: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)  # refs of funding notices named by the project
+    execution: Execution | None = Field(default=None, exclude_if=_absent)  # self-evaluations only
 
 
 class Notice(Model):

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from ledger import store
+from ledger.diff.programs import allocation_notice, fund_year, program_name
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
 from ledger.store.schema import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, SnapshotRow
 
@@ -70,6 +71,56 @@ class Timeline:
     entity: str
     label: str
     steps: list[Step]
+
+
+@dataclass(frozen=True)
+class AllocationSpan:
+    """One allocation of a program (资金项目) and the versions that hold it."""
+
+    fund_year: int
+    notice: str
+    label: str
+    versions: list[str]
+
+
+@dataclass(frozen=True)
+class ProgramHistory:
+    """A notice-funded program across the versions: its yearly allocations in fund-year order
+    (:mod:`ledger.diff.programs`)."""
+
+    program: str
+    allocations: list[AllocationSpan]
+
+    @property
+    def chain(self) -> str:
+        """``2023 秦财企[2022]692号 → 2024 秦财企[2023]649号 → 2025 秦财企[2024]611号``."""
+        return " → ".join(f"{a.fund_year} {a.notice}" for a in self.allocations)
+
+
+def program_histories(timelines: list[Timeline]) -> list[ProgramHistory]:
+    """The programs among the project timelines: projects named after a funding notice, grouped by their name
+    without notice refs and years, when a program has allocations of more than one fund year."""
+    programs: dict[str, list[AllocationSpan]] = defaultdict(list)
+    for timeline in timelines:
+        if timeline.entity != "project":
+            continue
+        notice = allocation_notice(timeline.label)
+        year = fund_year(timeline.label, None)
+        if notice is None or year is None:
+            continue
+        programs[program_name(timeline.label)].append(
+            AllocationSpan(
+                fund_year=year,
+                notice=notice,
+                label=timeline.label,
+                versions=[step.ref for step in timeline.steps if step.present],
+            )
+        )
+    return [
+        ProgramHistory(program=name, allocations=sorted(spans, key=lambda a: (a.fund_year, a.notice)))
+        for name, spans in programs.items()
+        if len({span.fund_year for span in spans}) > 1
+    ]
 
 
 def parse_as_of(text: str | None) -> str | None:

@@ -179,6 +179,19 @@ def to_markdown(result: DiffResult, *, text_limit: int = 60) -> str:
             header + (["stated 说明"] if explained else []),
             (_change_row(change, text_limit, explained) for change in changes),
         )
+    if result.programs:
+        lines += ["", f"## Programs 资金项目 — {len(result.programs)}", ""]
+        lines += _table(
+            ["program", "allocations", "summary"],
+            (
+                [
+                    _md(chain.program, text_limit),
+                    _md("; ".join(f"{a.fund_year} {a.notice} {a.status}" for a in chain.allocations)),
+                    _md(chain.summary),
+                ]
+                for chain in result.programs
+            ),
+        )
     if result.detections:
         lines += ["", f"## Detections — {len(result.detections)}", ""]
         lines += _table(

@@ -209,7 +209,7 @@ def test_findings_of_every_snapshot_to_json(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "all.json"
     assert ledger(db, "findings", "--to", str(target)) == (0, wrote(target), "")
     findings = json.loads(target.read_text(encoding="utf-8"))["sheets"]["findings"]
-    assert len({f["snapshot"] for f in findings}) == 8
+    assert len({f["snapshot"] for f in findings}) == 9
 
 
 # --- ledger export --all ------------------------------------------------------------------------------------------

@@ -17,9 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from ledger.model import Snapshot
+from cli.main import app
+from ledger.findings.self_evaluation import find_in_project
+from ledger.model import Execution, Snapshot
 from ledger.pipeline.parse import parse_publication
+from ledger.query.outcomes import project_outcome
 
 pytestmark = pytest.mark.corpus
 
@@ -66,7 +70,7 @@ def test_the_project_application() -> None:
     }
 
 
-def test_the_self_evaluation_keeps_targets_and_says_what_it_does_not_record() -> None:
+def test_the_self_evaluation_keeps_targets_results_and_execution() -> None:
     found = snapshot(EVALUATION)
     assert (found.department.name, found.fiscal_year, found.document_kind) == (
         "渝中区人力资源和社会保障局",
@@ -82,5 +86,61 @@ def test_the_self_evaluation_keeps_targets_and_says_what_it_does_not_record() ->
     rate = next(i for i in project.indicators if i.name == "预算执行率")
     assert (rate.value.op, rate.value.number, rate.value.unit) == (">=", Decimal(90), "%")
     assert (rate.level1, rate.source_level1) == ("管理指标", "管理类指标")
+    assert project.execution == Execution(budget=Decimal(7574), executed=Decimal(6643), rate=None)
+    assert [(i.name, i.value.raw, i.result.raw if i.result else None) for i in project.indicators][-7:] == [
+        ("公共就业服务满意度", "≥90%", "90%"),
+        ("预算执行率", "≥90%", "88%"),
+        ("资金使用合规性", "合规", "合规"),
+        ("财务监控有效性", "有效", "较有效"),
+        ("绩效目标明确性", "明确", "明确"),
+        ("政府采购程序性", "合规", "合规"),
+        ("管理制度健全性", "健全", "较健全"),
+    ]
     (note,) = [w for w in found.warnings if w.code == "not-recorded"]
-    assert "全年执行数 6643万元" in note.message and "预算执行率 88%" in note.message
+    assert note.message.endswith("城镇新增就业人数49358人，零就业家庭帮扶率100%")
+
+
+def test_the_self_evaluations_results_against_its_targets() -> None:
+    (project,) = snapshot(EVALUATION).projects
+    outcome = project_outcome("渝中区@2021", project, None, None, [])
+    missed = [(i.name, i.target, i.result, i.gap) for i in outcome.indicators if i.status == "missed"]
+    assert missed == [
+        ("预算执行率", "≥90%", "88%", Decimal(2)),
+        ("财务监控有效性", "有效", "较有效", None),
+        ("管理制度健全性", "健全", "较健全", None),
+    ]
+    assert {i.status for i in outcome.indicators} == {"met", "missed"}
+    assert (outcome.budget, outcome.executed, outcome.rate_computed) == (
+        Decimal(7574),
+        Decimal(6643),
+        Decimal("87.71"),
+    )
+    # 88% stated for 预算执行率 agrees with 6643/7574 = 87.71% to within rounding: no finding.
+    assert find_in_project(project) == []
+
+
+def test_ledger_results_on_the_self_evaluation(tmp_path: Path) -> None:
+    path = CORPUS / EVALUATION
+    if not path.exists():
+        pytest.skip(f"corpus file not present: {path}")
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", url, "ingest", str(path)]).exit_code == 0
+    ref = "渝中区人力资源和社会保障局@2021/project-self-evaluation"
+    found = runner.invoke(app, ["--db", url, "results", ref, "-f", "csv"])
+    assert found.exit_code == 0
+    rows = found.output.splitlines()
+    assert rows[0] == "indicator,target,result,status,gap,weight,score,reason"
+    assert [row for row in rows if ",missed," in row] == [
+        "预算执行率,≥90%,88%,missed,2,8,,",
+        "财务监控有效性,有效,较有效,missed,,2,,",
+        "管理制度健全性,健全,较健全,missed,,2,,",
+    ]
+    assert len(rows) == 17  # the header and 16 indicators
+    heading = runner.invoke(app, ["--db", url, "results", ref, "-f", "md"]).output.splitlines()[0]
+    assert (
+        heading
+        == "# 就业补助资金: executed 6643 of 7574万元 (87.71%); targets from the self-evaluation itself"
+    )
+    wrong = runner.invoke(app, ["--db", url, "results", "渝中区人力资源和社会保障局@2021"])
+    assert wrong.exit_code == 0  # the department's only 2021 snapshot is the self-evaluation

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ledger.diff import diff_snapshots
 from ledger.diff.align import FUZZY_NAME_THRESHOLD, FUZZY_TEXT_THRESHOLD, FuzzyStage, KeyStage, Stage, align
+from ledger.model import Snapshot
 from ledger.model.names import (
     mask_code_year,
     name_without_unit,
@@ -21,6 +23,8 @@ from ledger.model.names import (
     stripped_name,
     year_shifted_name,
 )
+from ledger.report.diff_formats import cell_text
+from tests.diff.builders import indicator, project, snapshot
 
 
 @pytest.mark.parametrize(
@@ -237,3 +241,129 @@ def test_a_list_aligns_with_itself_completely(same: list[Item]) -> None:
     result = align(same, list(same), STAGES)
     assert result.added == [] and result.removed == []
     assert all(p.old == p.new for p in result.pairs)
+
+
+# --- an indicator renamed and moved at once (issue 22) ---------------------------------------------------------
+
+
+def _moved_pair(old_name: str, new_name: str) -> list[tuple[str, str | None, str, str, str | None]]:
+    old = snapshot(
+        2024,
+        projects=[
+            project(
+                "就业补助",
+                code="13030224P00308P00001A",
+                indicators=[indicator(old_name, level1="效益指标", level2="社会效益指标", raw="1200家")],
+            )
+        ],
+    )
+    new = snapshot(
+        2025,
+        projects=[
+            project(
+                "就业补助",
+                code="13030225P00308P00001A",
+                indicators=[indicator(new_name, level1="效益指标", level2="质量指标", raw="900家")],
+            )
+        ],
+    )
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    return [(c.change, c.field, cell(c.old), cell(c.new), cell(c.score)) for c in result.changes]
+
+
+def cell(value: object) -> str:
+    return cell_text(value)  # type: ignore[arg-type]
+
+
+def test_an_indicator_renamed_and_moved_under_the_same_level1_is_one_indicator_with_its_score() -> None:
+    assert _moved_pair("扶持企业数", "扶持企业个数") == [
+        ("moved", "level2", "社会效益指标", "质量指标", "90.9"),
+        ("renamed", "name", "扶持企业数", "扶持企业个数", "90.9"),
+        ("modified", "value", "1200家", "900家", "90.9"),
+    ]
+
+
+def test_different_indicators_under_one_level1_stay_removed_and_added() -> None:
+    assert [change for change, *_ in _moved_pair("扶持企业数", "带动就业人数")] == ["added", "removed"]
+
+
+def test_renamed_and_moved_never_crosses_level1_nor_projects() -> None:
+    def one(level1: str, name: str, code: str) -> Snapshot:
+        return snapshot(
+            2024,
+            projects=[
+                project("甲", code="P1", indicators=[indicator(name, level1=level1, level2="x", raw="1")]),
+                project("乙", code=code, indicators=[]),
+            ],
+        )
+
+    # Another 一级指标: not paired.
+    result = diff_snapshots(
+        one("效益指标", "扶持企业数", "P2"), one("产出指标", "扶持企业个数", "P2"), scope="revision"
+    )
+    assert sorted(c.change for c in result.changes) == ["added", "removed"]
+    # Another project: never paired, whatever the names.
+    old = snapshot(
+        2024,
+        projects=[
+            project("甲", code="P1", indicators=[indicator("扶持企业数", level1="效益指标", level2="a")]),
+            project("乙", code="P2"),
+        ],
+    )
+    new = snapshot(
+        2024,
+        projects=[
+            project("甲", code="P1"),
+            project("乙", code="P2", indicators=[indicator("扶持企业个数", level1="效益指标", level2="b")]),
+        ],
+    )
+    result = diff_snapshots(old, new, scope="revision", detect=False)
+    assert sorted((c.key.split("|")[0], c.change) for c in result.changes) == [
+        ("P1", "removed"),
+        ("P2", "added"),
+    ]
+
+
+def test_two_similar_candidates_keep_the_best_pair() -> None:
+    def one(*names: tuple[str, str]) -> Snapshot:
+        return snapshot(
+            2024,
+            projects=[
+                project(
+                    "甲",
+                    code="P1",
+                    indicators=[indicator(n, level1="效益指标", level2=l2, raw="1") for n, l2 in names],
+                )
+            ],
+        )
+
+    old = one(("扶持企业数", "社会效益指标"))
+    new = one(("扶持企业个数", "质量指标"), ("扶持企业户数量", "质量指标"))
+    result = diff_snapshots(old, new, scope="revision", detect=False)
+    assert [(c.change, c.field, c.new, cell(c.score)) for c in result.changes] == [
+        ("moved", "level2", "质量指标", "90.9"),
+        ("renamed", "name", "扶持企业个数", "90.9"),
+        ("added", None, "1", ""),
+    ]
+
+
+def test_a_level1_move_with_the_same_name_is_a_move() -> None:
+    def one(level1: str, level2: str) -> Snapshot:
+        return snapshot(
+            2024,
+            projects=[
+                project(
+                    "甲",
+                    code="P1",
+                    indicators=[indicator("服务对象满意度", level1=level1, level2=level2, raw="≥90%")],
+                )
+            ],
+        )
+
+    result = diff_snapshots(
+        one("效益指标", "社会效益指标"), one("满意度指标", "服务对象满意度指标"), scope="revision"
+    )
+    assert [(c.change, c.field, c.old, c.new, c.matched_by) for c in result.changes] == [
+        ("moved", "level1", "效益指标", "满意度指标", "name"),
+        ("moved", "level2", "社会效益指标", "服务对象满意度指标", "name"),
+    ]

@@ -11,7 +11,7 @@ from ledger.diff import diff_snapshots, scope_between
 from ledger.diff import engine as engine_module
 from ledger.diff.engine import numeric_delta
 from ledger.diff.records import Change, DiffResult
-from ledger.model import Accounts, FunctionLine, Line, Snapshot
+from ledger.model import Accounts, FunctionLine, Line, Project, Snapshot
 from ledger.pipeline.parse import parse_publication
 from tests.diff.builders import indicator, project, snapshot
 
@@ -206,34 +206,98 @@ def test_year_over_year_a_text_whose_years_move_on_is_the_same_and_one_that_keep
     assert (change.field, change.old, change.new) == ("basis", "2023年预算指标安排", "2022年预算指标安排")
 
 
-def test_next_years_notice_pairs_with_this_years_not_with_the_older_one() -> None:
+def _allocation(notice: str, year: int, code: str, amount: str = "648.6", kind: str = "中央") -> Project:
+    name = f"{notice}-关于提前下达{year}年国有企业退休人员社会化管理{kind}财政补助资金预算的通知"
+    return project(name, code=code, amount=amount)
+
+
+def test_next_years_allocation_is_a_new_allocation_of_the_program_not_a_renamed_project() -> None:
     old = snapshot(
         2024,
         projects=[
-            project(
-                "秦财企[2022]692-关于提前下达2023年国有企业退休人员补助资金", code="13030223P00MN0M10196D"
-            ),
-            project(
-                "秦财企[2023]649号-关于提前下达2024年国有企业退休人员补助资金", code="13030224P00MN0M10402E"
-            ),
+            _allocation("秦财企[2022]692", 2023, "13030223P00MN0M10196D"),
+            _allocation("秦财企[2023]649号", 2024, "13030224P00MN0M10402E"),
         ],
     )
     new = snapshot(
         2025,
         projects=[
-            project(
-                "秦财企[2022]692-关于提前下达2023年国有企业退休人员补助资金", code="13030223P00MN0M10196D"
-            ),
-            project(
-                "秦财企[2024]588号-关于提前下达2025年国有企业退休人员补助资金", code="13030225P00MN0M10655A"
-            ),
+            _allocation("秦财企[2022]692", 2023, "13030223P00MN0M10196D"),
+            _allocation("秦财企[2024]588号", 2025, "13030225P00MN0M10655A", "650"),
         ],
     )
-    found = changes(old, new, "yoy")
-    assert {(c.old_key, c.key, c.matched_by) for c in found} == {
-        ("13030224P00MN0M10402E", "13030225P00MN0M10655A", "year-shifted-name")
-    }
-    assert [c.field for c in found] == ["code", "name"]
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    assert [(c.key, c.change, c.delta, c.tags) for c in result.changes] == [
+        ("13030225P00MN0M10655A", "added", Decimal("650"), ["program"]),
+        ("13030224P00MN0M10402E", "removed", Decimal("-648.6"), ["program"]),
+    ]
+    [chain] = result.programs
+    assert chain.summary == (
+        "the 2024 allocation ended (-648.6); the 2025 allocation was added (+650);"
+        " program continues 2023 → 2024 → 2025"
+    )
+    assert chain.program == "关于提前下达国有企业退休人员社会化管理中央财政补助资金预算的通知"
+    assert [(a.fund_year, a.notice, a.status) for a in chain.allocations] == [
+        (2023, "秦财企[2022]692号", "continues"),
+        (2024, "秦财企[2023]649号", "ended"),
+        (2025, "秦财企[2024]588号", "added"),
+    ]
+
+
+def test_the_issue_case_the_2023_allocation_ends_the_2024_one_carries_over_the_2025_one_begins() -> None:
+    old = snapshot(
+        2024,
+        projects=[
+            _allocation("秦财企[2022]692", 2023, "13030223P00MN0M10196D", "40.39"),
+            _allocation("秦财企[2023]649号", 2024, "13030224P00MN0M10402E"),
+        ],
+    )
+    new = snapshot(
+        2025,
+        projects=[
+            _allocation("秦财企[2023]649号", 2024, "13030224P00MN0M10402E"),
+            _allocation("秦财企[2024]611号", 2025, "13030225P00MN0M10700A", "700"),
+        ],
+    )
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    assert [(c.key, c.change) for c in result.changes] == [
+        ("13030225P00MN0M10700A", "added"),
+        ("13030223P00MN0M10196D", "removed"),
+    ]
+    assert [chain.summary for chain in result.programs] == [
+        "the 2023 allocation ended (-40.39); the 2025 allocation was added (+700);"
+        " program continues 2023 → 2024 → 2025"
+    ]
+
+
+def test_allocations_of_one_notice_still_pair_by_name_and_other_programs_do_not_link() -> None:
+    # The same notice under a new code (the project library re-registered it) is the same allocation.
+    old = snapshot(2024, projects=[_allocation("秦财企[2023]649号", 2024, "13030224P00MN0M10402E")])
+    new = snapshot(2025, projects=[_allocation("秦财企[2023]649号", 2024, "13030225P00MN0M10999Z")])
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    assert [(c.change, c.field, c.matched_by) for c in result.changes] == [("modified", "code", "name")]
+    assert result.programs == []
+    # Another program (省级, not 中央) and a skipped fund year never make a chain.
+    old = snapshot(2024, projects=[_allocation("秦财企[2022]692", 2023, "13030223P00MN0M10196D")])
+    new = snapshot(
+        2025,
+        projects=[
+            _allocation("秦财企[2024]613号", 2025, "13030225P00MN0M10656B", kind="省级"),
+            _allocation("秦财企[2024]611号", 2025, "13030225P00MN0M10655A"),
+        ],
+    )
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    assert sorted(c.change for c in result.changes) == ["added", "added", "removed"]
+    assert result.programs == []
+    assert all("program" not in c.tags for c in result.changes)
+
+
+def test_a_project_not_named_after_a_notice_still_pairs_by_its_name_with_the_years_moved_on() -> None:
+    old = snapshot(2024, projects=[project("2024年日常公用经费预算", code="13030224P00308P00001A")])
+    new = snapshot(2025, projects=[project("2025年日常公用经费预算", code="13030225P00308P00002B")])
+    result = diff_snapshots(old, new, scope="yoy", detect=False)
+    assert [(c.field, c.matched_by) for c in result.changes] == [("code", "name")]
+    assert result.programs == []
 
 
 def test_goals_pair_by_text_then_similarity_then_number() -> None:

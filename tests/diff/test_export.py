@@ -85,3 +85,48 @@ def test_xlsx_has_the_three_sheets_and_numeric_amounts() -> None:
     assert (first["原值"].value, first["原值"].number_format) == (16.5, "0.00")
     assert Decimal(str(first["变化额"].value)) == Decimal("-2")
     assert Decimal(str(first["变化率（%）"].value)) == Decimal("-12.12")
+
+
+def test_the_program_chain_and_the_renamed_and_moved_indicator_in_json_and_markdown() -> None:
+    from tests.diff.test_samples import diff as sample_diff
+
+    found = sample_diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
+    as_json = json.loads(to_json(found))
+    assert [chain["summary"] for chain in as_json["programs"]] == [
+        "the 2024 allocation ended (-109.4); the 2025 allocation was added (+109.4); program continues 2023 → 2024 → 2025",
+        "the 2023 allocation ended (-648.6); the 2025 allocation was added (+648.6); program continues 2023 → 2024 → 2025",
+    ]
+    assert as_json["programs"][1]["allocations"][0] == {
+        "key": "13030223P00MN0M10196D",
+        "code": "13030223P00MN0M10196D",
+        "name": "秦财企[2022]692-关于提前下达2023年国有企业退休人员社会化管理中央财政补助资金预算的通知",
+        "notice": "秦财企[2022]692号",
+        "fund_year": 2023,
+        "amount": "648.6",
+        "status": "ended",
+    }
+    moved = [c for c in as_json["changes"] if c["key"].endswith("改制单位资金发放覆盖率")]
+    assert [(c["change"], c["field"], c["matched_by"], c["score"]) for c in moved] == [
+        ("moved", "level2", "fuzzy-name", "87"),
+        ("renamed", "name", "fuzzy-name", "87"),
+        ("modified", "value", "fuzzy-name", "87"),
+    ]
+    markdown = to_markdown(found).splitlines()
+    start = markdown.index("## Programs 资金项目 — 2")
+    assert markdown[start + 2 : start + 6] == [
+        "| program | allocations | summary |",
+        "|---|---|---|",
+        "| 关于提前下达国有企业退休人员社会化管理省级财政补助资金预算的通知 | 2023 秦财企[2022]694号 continues; 2024 秦财企[2023]750号 ended;"
+        " 2025 秦财企[2024]613号 added | the 2024 allocation ended (-109.4); the 2025 allocation was added (+109.4);"
+        " program continues 2023 → 2024 → 2025 |",
+        "| 关于提前下达国有企业退休人员社会化管理中央财政补助资金预算的通知 | 2023 秦财企[2022]692号 ended; 2024 秦财企[2023]649号 continues;"
+        " 2025 秦财企[2024]611号 added | the 2023 allocation ended (-648.6); the 2025 allocation was added (+648.6);"
+        " program continues 2023 → 2024 → 2025 |",
+    ]
+    assert any(
+        line.startswith(
+            "| 改制企业人员费用 › 效益指标 › 社会效益指标 › 改制单位资金发放覆盖率 | renamed 更名 | 三级指标"
+        )
+        and "fuzzy-name (87)" in line
+        for line in markdown
+    )

@@ -55,3 +55,17 @@ def test_table_rows_have_one_width_with_chinese_text() -> None:
 def test_no_changes_says_so() -> None:
     same = snapshot(2024)
     assert "no changes" in rendered(diff_snapshots(same, same, scope="revision"))
+
+
+def test_the_terminal_report_shows_program_chains_and_scores() -> None:
+    from tests.diff.test_samples import diff as sample_diff
+
+    found = sample_diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
+    text = rendered(found, width=250)
+    assert "programs 资金项目 — 2" in text
+    assert (
+        "the 2023 allocation ended (-648.6); the 2025 allocation was added (+648.6); program continues 2023 →"
+        in text
+    )
+    assert "2023 秦财企[2022]692号 ended" in text
+    assert "fuzzy-name 87" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -287,13 +288,33 @@ HAIGANG_NEXT_YEAR: list[Row] = [
     ),
     (
         "indicator",
-        "13030223P00MN0M10196D|产出指标|数量指标|管理服务对象人数",
+        "13030225P00308P12373E|效益指标|社会效益指标|改制单位资金发放覆盖率",
+        "moved",
+        "level2",
+        "经济效益指标",
+        "社会效益指标",
+        None,
+        "fuzzy-name",
+    ),
+    (
+        "indicator",
+        "13030225P00308P12373E|效益指标|社会效益指标|改制单位资金发放覆盖率",
+        "renamed",
+        "name",
+        "改制单位资金发放覆盖比例",
+        "改制单位资金发放覆盖率",
+        None,
+        "fuzzy-name",
+    ),
+    (
+        "indicator",
+        "13030225P00308P12373E|效益指标|社会效益指标|改制单位资金发放覆盖率",
         "modified",
         "value",
-        "≥16000人",
-        "≥16000人次",
-        "unit-changed",
-        "key",
+        "≥95%",
+        "≥98%",
+        "tightened",
+        "fuzzy-name",
     ),
     (
         "indicator",
@@ -306,65 +327,17 @@ HAIGANG_NEXT_YEAR: list[Row] = [
         "name-without-unit",
     ),
     (
-        "project",
-        "13030225P00MN0M10655A",
+        "indicator",
+        "13030224P00MN0M10402E|产出指标|数量指标|管理服务对象人数",
         "modified",
-        "code",
-        "13030224P00MN0M10402E",
-        "13030225P00MN0M10655A",
-        None,
-        "year-shifted-name",
+        "value",
+        "≥16000人",
+        "≥16000人次",
+        "unit-changed",
+        "key",
     ),
-    (
-        "project",
-        "13030225P00MN0M10655A",
-        "renamed",
-        "name",
-        "秦财企[2023]649号-关于提前下达2024年国有企业…",
-        "秦财企[2024]588号-关于提前下达2025年国有企业…",
-        None,
-        "year-shifted-name",
-    ),
-    (
-        "project",
-        "13030225P00MN0M10655A",
-        "modified",
-        "notices",
-        "秦财企[2023]649号",
-        "秦财企[2024]588号",
-        None,
-        "year-shifted-name",
-    ),
-    (
-        "project",
-        "13030225P00MN0M10656B",
-        "modified",
-        "code",
-        "13030224P00MN0M104032",
-        "13030225P00MN0M10656B",
-        None,
-        "year-shifted-name",
-    ),
-    (
-        "project",
-        "13030225P00MN0M10656B",
-        "renamed",
-        "name",
-        "秦财企[2023]750号-关于提前下达2024年国有企业…",
-        "秦财企[2024]613号-关于提前下达2025年国有企业…",
-        None,
-        "year-shifted-name",
-    ),
-    (
-        "project",
-        "13030225P00MN0M10656B",
-        "modified",
-        "notices",
-        "秦财企[2023]750号",
-        "秦财企[2024]613号",
-        None,
-        "year-shifted-name",
-    ),
+    ("project", "13030225P00MN0M10655A", "added", None, "", "648.6", None, None),
+    ("project", "13030225P00MN0M10656B", "added", None, "", "109.4", None, None),
     (
         "indicator",
         "13030225P00308P123813|产出指标|成本指标|业务费用控制数",
@@ -406,26 +379,47 @@ HAIGANG_NEXT_YEAR: list[Row] = [
         "code-year-masked",
     ),
     ("project", "13030224P00308P124505", "removed", None, "25", "", None, None),
-    ("notice", "秦财企[2024]588号", "added", None, "", "秦财企[2024]588号", None, None),
+    ("project", "13030223P00MN0M10196D", "removed", None, "648.6", "", None, None),
+    ("project", "13030224P00MN0M104032", "removed", None, "109.4", "", None, None),
+    ("notice", "秦财企[2024]611号", "added", None, "", "秦财企[2024]611号", None, None),
     ("notice", "秦财企[2024]613号", "added", None, "", "秦财企[2024]613号", None, None),
-    ("notice", "秦财企[2023]649号", "removed", None, "秦财企[2023]649号", "", None, None),
+    ("notice", "秦财企[2022]692号", "removed", None, "秦财企[2022]692号", "", None, None),
     ("notice", "秦财企[2023]750号", "removed", None, "秦财企[2023]750号", "", None, None),
 ]
 
+HAIGANG_NEXT_YEAR_PROGRAMS: list[tuple[str, list[tuple[int, str | None, str]]]] = [
+    (
+        "the 2024 allocation ended (-109.4); the 2025 allocation was added (+109.4); program continues 2023 → 2024 → 2025",
+        [
+            (2023, "秦财企[2022]694号", "continues"),
+            (2024, "秦财企[2023]750号", "ended"),
+            (2025, "秦财企[2024]613号", "added"),
+        ],
+    ),
+    (
+        "the 2023 allocation ended (-648.6); the 2025 allocation was added (+648.6); program continues 2023 → 2024 → 2025",
+        [
+            (2023, "秦财企[2022]692号", "ended"),
+            (2024, "秦财企[2023]649号", "continues"),
+            (2025, "秦财企[2024]611号", "added"),
+        ],
+    ),
+]
+
 HAIGANG_NEXT_YEAR_DETECTIONS: list[tuple[str, str | None]] = [
-    ("earlier-year-project", "13030223P00MN0M10196D"),
     ("earlier-year-project", "13030223P00MN0M10195R"),
+    ("earlier-year-project", "13030224P00MN0M10402E"),
     ("earlier-year-project", "13030224P00MN0M10287W"),
     ("earlier-year-project", "13030223P00JD2G11017G"),
     ("earlier-year-project", "13030223P00MN0M10193J"),
     ("carry-over-unreconciled", "accounts"),
-    ("earlier-year-notice", "13030223P00MN0M10196D"),
     ("earlier-year-notice", "13030223P00MN0M10195R"),
+    ("earlier-year-notice", "13030224P00MN0M10402E"),
     ("earlier-year-notice", "13030224P00MN0M10287W"),
     ("earlier-year-notice", "13030223P00JD2G11017G"),
     ("earlier-year-notice", "13030223P00MN0M10193J"),
-    ("notice-cited-again", "秦财企[2022]692号"),
     ("notice-cited-again", "秦财企[2022]694号"),
+    ("notice-cited-again", "秦财企[2023]649号"),
     ("notice-cited-again", "秦财社[2023]739号"),
     ("notice-cited-again", "秦财社[2023]377号"),
     ("notice-cited-again", "秦财社[2022]794号"),
@@ -442,9 +436,6 @@ HAIGANG_NEXT_YEAR_DETECTIONS: list[tuple[str, str | None]] = [
     ("copied-project-targets", "13030225P00308P124601"),
     ("copied-project-targets", "13030225P00308P12445B"),
     ("copied-project-targets", "13030225P00308P12446Y"),
-    ("copied-project-targets", "13030225P00308P12373E"),
-    ("copied-project-targets", "13030225P00MN0M10655A"),
-    ("copied-project-targets", "13030225P00MN0M10656B"),
     ("copied-project-targets", "13030224P00MN0M10287W"),
     ("copied-project-targets", "13030225P00308P12125P"),
     ("copied-project-targets", "13030225P00308P12378G"),
@@ -458,6 +449,25 @@ def test_haigang_next_year_reports_exactly_the_planted_changes() -> None:
     result = diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
     assert rows(result) == HAIGANG_NEXT_YEAR
     assert [(d.code, d.key) for d in result.detections] == HAIGANG_NEXT_YEAR_DETECTIONS
+
+
+def test_haigang_next_year_reports_allocations_that_end_and_begin_as_program_chains() -> None:
+    """Y3: an allocation that ends while the next one begins is never one project renamed."""
+    result = diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
+    assert [
+        (chain.summary, [(a.fund_year, a.notice, a.status) for a in chain.allocations])
+        for chain in result.programs
+    ] == HAIGANG_NEXT_YEAR_PROGRAMS
+    assert not [
+        c for c in result.changes if c.entity == "project" and c.change == "renamed" and "秦财" in str(c.old)
+    ]
+    tagged = [(c.key, c.change) for c in result.changes if "program" in c.tags]
+    assert tagged == [
+        ("13030225P00MN0M10655A", "added"),
+        ("13030225P00MN0M10656B", "added"),
+        ("13030223P00MN0M10196D", "removed"),
+        ("13030224P00MN0M104032", "removed"),
+    ]
 
 
 # --- Laoting 2023 → Laoting 2024 (year over year) --------------------------------------------------------------
@@ -630,3 +640,32 @@ def test_laoting_previous_year_reports_exactly_the_planted_changes() -> None:
     result = diff("laoting/laoting-hrss-2023-targets.txt", "seeds/laoting-hrss-2024-targets.txt", "yoy")
     assert rows(result) == LAOTING_YEAR_BEFORE
     assert [(d.code, d.key) for d in result.detections] == LAOTING_YEAR_BEFORE_DETECTIONS
+
+
+def test_haigang_next_year_reports_the_renamed_and_moved_indicator_with_its_score() -> None:
+    """Y16: one indicator renamed and moved under the same 一级指标, its value changed, with the similarity score."""
+    result = diff("seeds/haigang-hrss-2024-budget.txt", "haigang/haigang-hrss-2025-budget.txt", "yoy")
+    assert [
+        (c.old_key, c.change, c.field, c.score)
+        for c in result.changes
+        if c.key == "13030225P00308P12373E|效益指标|社会效益指标|改制单位资金发放覆盖率"
+    ] == [
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "moved",
+            "level2",
+            Decimal("87.0"),
+        ),
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "renamed",
+            "name",
+            Decimal("87.0"),
+        ),
+        (
+            "13030224P00308P12373E|效益指标|经济效益指标|改制单位资金发放覆盖比例",
+            "modified",
+            "value",
+            Decimal("87.0"),
+        ),
+    ]

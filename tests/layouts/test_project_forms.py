@@ -15,7 +15,9 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ledger.findings import find
 from ledger.layouts.project_forms import ProjectApplicationLayout, ProjectSelfEvaluationLayout
+from ledger.model import Execution, IndicatorResult
 from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
 
@@ -148,7 +150,7 @@ def test_spending_that_does_not_add_up_to_the_budget_is_reported() -> None:
     assert messages == ["合计 = 各项之和: 290 ≠ 300", "项目当年预算 = 合计: 300 ≠ 290"]
 
 
-def test_a_self_evaluation_keeps_targets_and_reports_the_results_it_cannot_record() -> None:
+def test_a_self_evaluation_keeps_targets_results_and_execution() -> None:
     snapshot = parse_publication(self_evaluation(), "自评表.xlsx").snapshot
     assert (snapshot.department.name, snapshot.fiscal_year, snapshot.document_kind) == (
         "某区人力资源和社会保障局",
@@ -167,9 +169,78 @@ def test_a_self_evaluation_keeps_targets_and_reports_the_results_it_cannot_recor
         ("产出指标", "产出类指标", "城镇新增就业人数", "≥4000人"),
         ("管理指标", "管理类指标", "资金使用合规性", "合规"),
     ]
+    assert [(i.result.raw, i.result.weight) for i in project.indicators if i.result] == [
+        ("100%", Decimal(20)),
+        ("4200人", Decimal(30)),
+        ("合规", Decimal(10)),
+    ]
+    assert project.execution == Execution(budget=Decimal(800), executed=Decimal(760), rate=None)
     (note,) = snapshot.warnings
-    assert note.code == "not-recorded"
-    assert "全年执行数 760万元" in note.message and "城镇新增就业人数 4200" in note.message
+    assert (note.code, note.message) == (
+        "not-recorded",
+        "全年目标实际完成情况 (the goal's result, as text) is not recorded: 城镇新增就业人数4200人",
+    )
+
+
+SELF_EVALUATION_RULES = ("result-contradicts-target", "score-above-weight", "execution-rate-mismatch")
+
+
+def scored_self_evaluation() -> bytes:
+    """A self-evaluation with 分值, 得分, 偏差原因 and a stated 执行率 — and three things its figures contradict."""
+    workbook, sheet = _sheet()
+    rows: list[list[object]] = [
+        ["2022年度项目支出绩效自评表"],
+        ["项目名称", "就业补助资金", None, "项目主管部门", "某区人力资源和社会保障局"],
+        ["项目预算执行情况（万元）", "全年预算数", "全年执行数", "执行率"],
+        [None, 800, 760, "90%"],
+        ["当年绩效目标", "全年绩效目标"],
+        [None, "城镇新增就业人数4000人"],
+        ["指标类型", "指标名称", "指标性质", "指标值", "计量单位", "分值", "实际完成值", "得分", "偏差原因"],
+        ["产出类指标", "补贴发放准确率", "≥", 95, "%", 20, 93, 20, None],
+        [None, "城镇新增就业人数", "≥", 4000, "人", 30, 3500, 35, "经济下行，企业用工需求减少"],
+        ["管理类指标", "资金使用合规性", "无", "合规", "无", 10, None, None, None],
+        ["合计"],
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    return _save(workbook)
+
+
+def test_a_self_evaluation_with_scores_reasons_and_a_stated_rate() -> None:
+    snapshot = parse_publication(scored_self_evaluation(), "自评表.xlsx").snapshot
+    (project,) = snapshot.projects
+    assert [(i.name, i.value.raw, i.result) for i in project.indicators] == [
+        ("补贴发放准确率", "≥95%", IndicatorResult(raw="93%", weight=Decimal(20), score=Decimal(20))),
+        (
+            "城镇新增就业人数",
+            "≥4000人",
+            IndicatorResult(
+                raw="3500人", weight=Decimal(30), score=Decimal(35), reason="经济下行，企业用工需求减少"
+            ),
+        ),
+        ("资金使用合规性", "合规", IndicatorResult(raw="", weight=Decimal(10))),
+    ]
+    assert project.execution == Execution(budget=Decimal(800), executed=Decimal(760), rate=Decimal(90))
+    assert [(f.rule, f.message) for f in find(snapshot) if f.rule in SELF_EVALUATION_RULES] == [
+        (
+            "score-above-weight",
+            "就业补助资金: 城镇新增就业人数 scores 35 of a weight of 30",
+        ),
+        (
+            "result-contradicts-target",
+            "就业补助资金: 补贴发放准确率 is reported as met (得分 20 of 20) but its result 93% misses the target"
+            " ≥95%, short by 2",
+        ),
+        (
+            "result-contradicts-target",
+            "就业补助资金: 城镇新增就业人数 is reported as met (得分 35 of 30) but its result 3500人 misses the"
+            " target ≥4000人, short by 500",
+        ),
+        (
+            "execution-rate-mismatch",
+            "就业补助资金: 执行率 90% is not 全年执行数/全年预算数 = 760/800 = 95%",
+        ),
+    ]
 
 
 @pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))

@@ -327,7 +327,7 @@ def test_audit_sheets_of_a_department(session: Session) -> None:
 
 def test_audit_sheets_of_every_department(session: Session) -> None:
     sheets = audit_sheets(session)
-    assert len(sheets["versions"]) == 8  # every snapshot of the sample ledger, each diffed at most once
+    assert len(sheets["versions"]) == 9  # every snapshot of the sample ledger, each diffed at most once
     names = [(str(f["snapshot"]), f["status"]) for f in sheets["findings"]]
     laoting = [(name.split("@")[1], status) for name, status in names if "乐亭县" in name]
     # Laoting 2023 was ingested after 2024, yet comes first; 2024's findings persist from 2023's
@@ -431,7 +431,7 @@ def test_audit_sheets_on_sqlite_and_postgresql(db_url: str) -> None:
     assert {kind: len(records) for kind, records in sheets.items()} == {
         "versions": 3,
         "changes": 95,
-        "detections": 56,
+        "detections": 53,  # Y3 and Y16: three projects no longer copied word for word
         "findings": 8,
         "projects": 48,
         "indicators": 440,
