@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -48,3 +50,11 @@ def note(message: str) -> None:
 def error(message: str) -> None:
     """One line on stderr: ``ledger: error: …``."""
     sys.stderr.write(f"ledger: error: {' '.join(message.split())}\n")
+
+
+_SHELL_SPECIAL = re.compile(r"""[\s'"\\$`!*?&|;<>(){}\[\]#~]""")
+
+
+def command_line(words: list[str]) -> str:
+    """A command as a user types it: words quoted only where the shell needs it (Chinese names stay readable)."""
+    return " ".join(shlex.quote(word) if not word or _SHELL_SPECIAL.search(word) else word for word in words)

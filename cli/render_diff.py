@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult, Totals
+from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, SCOPE_LABELS, Change, DiffResult, Totals
 from ledger.report.diff_formats import cell_text, stated_text
 
 __all__ = ["render_diff"]
@@ -43,10 +43,17 @@ def _signed(value: Decimal | None) -> Text:
 
 def _heading(result: DiffResult) -> Text:
     summary = result.summary
-    heading = Text(
-        f"{result.new.department}  {result.old.fiscal_year} → {result.new.fiscal_year}  ", style="bold"
-    )
-    heading.append(f"({result.scope})  ")
+    old, new = result.old, result.new
+    if result.scope in ("cross-department", "cross-kind"):
+        # Two departments (or two kinds of file): not a change from one to the other, so no arrow.
+        heading = Text(
+            f"{old.department} {old.fiscal_year} {old.document_kind}  vs  "
+            f"{new.department} {new.fiscal_year} {new.document_kind}  ",
+            style="bold",
+        )
+    else:
+        heading = Text(f"{new.department}  {old.fiscal_year} → {new.fiscal_year}  ", style="bold")
+    heading.append(f"({SCOPE_LABELS[result.scope]})  ")
     heading.append(f"{summary.total} changes: ")
     for kind, count in (
         ("added", summary.added),

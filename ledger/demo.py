@@ -39,5 +39,5 @@ def run_demo(ledger: Ledger, root: Path = SAMPLES) -> DemoResult:
     outcomes = ingest_paths(ledger, sample_paths(root))
     with ledger.read() as session:
         revision = compare_refs(session, "海港区@2024r1", "海港区@2024r2")
-        yoy = year_over_year(session, "乐亭县", 2024)
+        [yoy] = year_over_year(session, "乐亭县", 2024)
     return DemoResult(outcomes=outcomes, revision=revision, year_over_year=yoy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class LedgerError(Exception):
     """Base of every error the library raises on purpose."""
@@ -28,7 +30,18 @@ class NotFoundError(LedgerError):
 
 
 class AmbiguousRefError(LedgerError):
-    """A reference matched several snapshots; the message lists the candidates."""
+    """A reference matched several snapshots or departments.
+
+    ``ref`` is the text as the user gave it and ``choices`` the references that would each name one of the
+    candidates, so a front end can print the commands that work (the user's command with ``ref`` replaced). The
+    message lists the choices too, for a caller that prints only the message.
+    """
+
+    def __init__(self, message: str, *, ref: str | None = None, choices: Sequence[str] = ()) -> None:
+        self.message = message
+        self.ref = ref
+        self.choices = list(choices)
+        super().__init__(f"{message}; say which: {', '.join(self.choices)}" if self.choices else message)
 
 
 class IntegrityError(LedgerError):

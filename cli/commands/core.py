@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..context import open_ledger
-from ..output import Format, error, note, print_json, print_table
+from ..output import Format, command_line, error, note, print_json, print_table
 
 if TYPE_CHECKING:
+    from ledger.pipeline.ingest import IngestOutcome
     from ledger.store import Ledger
     from ledger.store.events import Event
 
@@ -42,8 +43,22 @@ def ingest(
         # A publication stored before without a snapshot (it failed to parse) has no ref to point at.
         target = outcome.ref or "no snapshot (it did not parse)"
         typer.echo(f"{outcome.status:<17} {outcome.name} -> {target}{detail}")
+        _department_notes(outcome)
     if failed:
         raise typer.Exit(1)
+
+
+def _department_notes(outcome: IngestOutcome) -> None:
+    """Say how a department spelled another way was recognised, and what a probably-same name would need."""
+    published, department = outcome.published_as, (outcome.ref or "").split("@")[0]
+    if outcome.department_match in ("key", "region"):
+        how = "the same official name" if outcome.department_match == "key" else "the same name, region added"
+        note(f"{published!r} is {department} ({how}); recorded as an alias")
+    for other in outcome.probably:
+        note(
+            f"{published!r} is a new department, probably the same as {other!r}; if so, say: "
+            f"{command_line(['ledger', 'alias', 'add', str(published), other])}"
+        )
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -128,7 +143,7 @@ def show(
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         row = store.resolve_ref(session, ref)
-        snapshot = store.load_snapshot(row)
+        snapshot = store.load_named(session, row)
         title = f"{store.describe(session, row)}  #{row.id}  {row.content_hash[:12]}"
     if output is Format.json:
         print_json(snapshot)

@@ -70,13 +70,13 @@ def diff(
     threshold = _percent(min_pct)
     with open_ledger(ctx) as ledger, ledger.read() as session:
         if revisions:
-            comparisons = compare.revisions(session, _single(refs, "--revisions"))
-        elif year is not None:
-            comparisons = [compare.year_over_year(session, _single(refs, "--year"), year, kind)]
+            comparisons = compare.revisions(session, _single(refs, "--revisions"), kind)
+        elif year is not None or (len(refs) == 1 and "@" in refs[0]):
+            comparisons = compare.year_over_year(session, _single(refs, "--year"), year, kind)
         elif len(refs) == 2:
             comparisons = [compare.compare_refs(session, refs[0], refs[1])]
         else:
-            error("give OLD NEW, or DEPARTMENT --year N, or DEPARTMENT@YEAR --revisions")
+            error("give OLD NEW, or DEPARTMENT --year N (or DEPARTMENT@YEAR), or DEPARTMENT@YEAR --revisions")
             raise typer.Exit(2)
     with user_errors():
         results = [_filtered(c.result, only, entity, threshold) for c in comparisons]
@@ -86,7 +86,7 @@ def diff(
         named = [(c.old_ref, c.new_ref, r) for c, r in zip(comparisons, results, strict=True)]
         write_sheets(diff_sheets(named), to)
     else:
-        _print(comparisons, results, output or DiffFormat.table, as_list=revisions)
+        _print(comparisons, results, output or DiffFormat.table, as_list=revisions or len(comparisons) > 1)
     if exit_code and any(r.changes for r in results):
         raise typer.Exit(1)
 
@@ -144,8 +144,17 @@ def _print(
 
     out = console()
     for comparison, result in zip(comparisons, results, strict=True):
-        out.print(f"{comparison.old_ref}  →  {comparison.new_ref}", style="dim", soft_wrap=True)
+        out.print(sides(comparison), style="dim", soft_wrap=True)
         out.print(render_diff(result))
+
+
+def sides(comparison: Comparison) -> str:
+    """Which snapshots and files each side is, and what of them was compared when they are different kinds."""
+    old = f"{comparison.old_ref} ({comparison.old_file})" if comparison.old_file else comparison.old_ref
+    new = f"{comparison.new_ref} ({comparison.new_file})" if comparison.new_file else comparison.new_ref
+    cross = comparison.result.scope in ("cross-department", "cross-kind")
+    facets = f"  [{'+'.join(comparison.facets)} compared]" if comparison.facets else ""
+    return f"{old}  {'vs' if cross else '→'}  {new}{facets}"
 
 
 def register(app: typer.Typer) -> None:

@@ -259,7 +259,7 @@ def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[st
     from ledger.report import writers as exporting
 
     row = store.resolve_ref(session, ref)
-    sheets = exporting.snapshot_sheets(store.load_snapshot(row))
+    sheets = exporting.snapshot_sheets(store.load_named(session, row))
     if with_findings:
         sheets["findings"] = exporting.findings_records(findings_of(session, row))
     return sheets

@@ -40,6 +40,13 @@ def history(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The ledger as it stood then (2024-05-01 or ISO).")
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only versions of this document kind and those sharing a part with it (budget-tables …).",
+        ),
+    ] = None,
     output: Annotated[
         HistoryFormat | None, typer.Option("--format", "-f", help="Output format [default: table].")
     ] = None,
@@ -57,7 +64,7 @@ def history(
     with open_ledger(ctx) as ledger, ledger.read() as session:
         moment = parse_as_of(as_of)
         if project is None and indicator is None and line is None:
-            versions = department_history(session, department, as_of=moment)
+            versions = department_history(session, department, as_of=moment, kind=kind)
             if to is not None:
                 write_sheets({"versions": version_records(versions)}, to)
             else:
@@ -83,10 +90,13 @@ def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
     rows = [
         [
             v.ref,
+            v.source,
             v.recorded_at[:19],
             v.content_hash[:12],
             "; ".join(
-                f"{d.scope} vs {d.base}: +{d.added} -{d.removed} ~{d.modified}"
+                f"{d.scope} vs {d.base}"
+                + (f" [{'+'.join(d.facets)}]" if d.facets else "")
+                + f": +{d.added} -{d.removed} ~{d.modified}"
                 + (f" renamed {d.renamed}" if d.renamed else "")
                 + (f" moved {d.moved}" if d.moved else "")
                 + (f", budget {_signed(d.budget_delta)}" if d.budget_delta not in (None, "0") else "")
@@ -96,7 +106,7 @@ def _print_versions(versions: list[Version], output: HistoryFormat) -> None:
         ]
         for v in versions
     ]
-    header = ["version", "recorded", "hash", "changes"]
+    header = ["version", "file", "recorded", "hash", "changes"]
     if output is HistoryFormat.csv:
         _write_csv(header, rows)
         return

@@ -28,7 +28,7 @@ from typing import Any, cast
 from deepdiff import DeepDiff
 
 from ledger.diff import entities as ent
-from ledger.diff.align import Alignment, Pair, Stage, align
+from ledger.diff.align import Alignment, FuzzyStage, Pair, Stage, align
 from ledger.diff.detectors import apply_detections, run_detectors
 from ledger.diff.entities import Entity, Form, FormValue, LinePlace
 from ledger.diff.labels import field_label
@@ -82,11 +82,23 @@ _DEEPDIFF_LOGGER = logging.getLogger("deepdiff.diff")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def scope_between(old: Snapshot, new: Snapshot, *, same_publication: bool = False) -> Scope:
-    """The scope of a comparison: ``reparse`` for two parses of one publication, ``yoy`` across fiscal years,
-    ``revision`` within one."""
+def scope_between(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    same_publication: bool = False,
+    same_department: bool = True,
+    comparable_kinds: bool = True,
+) -> Scope:
+    """The scope of a comparison: ``reparse`` for two parses of one publication; ``cross-department`` for two
+    departments and ``cross-kind`` for two kinds of file with nothing in common; otherwise ``yoy`` across fiscal
+    years, ``revision`` within one."""
     if same_publication:
         return "reparse"
+    if not same_department:
+        return "cross-department"
+    if not comparable_kinds:
+        return "cross-kind"
     return "yoy" if new.fiscal_year != old.fiscal_year else "revision"
 
 
@@ -280,6 +292,16 @@ class _Pending:
     paths: list[list[str]] = field(default_factory=list)
 
 
+#: Alignment stages that pair entities by what they are, not by resemblance or place: all a comparison of two
+#: departments uses (subject codes, names and texts as written) — a fuzzy or positional pair there would call one
+#: department's project a rename of another's.
+_NOT_ACROSS_DEPARTMENTS = frozenset({"position"})
+
+
+def _aligns_across_departments(stage: Stage[Entity[Any]]) -> bool:
+    return not isinstance(stage, FuzzyStage) and stage.name not in _NOT_ACROSS_DEPARTMENTS
+
+
 class _Differ:
     def __init__(self, old: Snapshot, new: Snapshot, scope: Scope) -> None:
         self.old = old
@@ -297,7 +319,8 @@ class _Differ:
 
     def run(self) -> list[Change]:
         old, new = self.old, self.new
-        if self.changed(old.department, new.department):
+        # Two departments: that they differ is the premise of the comparison (its heading), not a change.
+        if self.scope != "cross-department" and self.changed(old.department, new.department):
             self.family(ent.department_entities(old), ent.department_entities(new), self.stages.identity())
         if self.changed(old.basic_info, new.basic_info):
             self.family(ent.basic_info_entities(old), ent.basic_info_entities(new), self.stages.identity())
@@ -390,6 +413,8 @@ class _Differ:
         """Align one family and queue its records, in the order of the newer snapshot (removed ones last)."""
         if not olds and not news:
             return None
+        if self.scope == "cross-department":
+            stages = [stage for stage in stages if _aligns_across_departments(stage)]
         alignment = align(olds, news, stages, affinity=affinity)
         self.line_counterparts = {
             (pair.old.source.side, pair.old.source.names): pair.new.source.names

@@ -20,10 +20,22 @@ from ledger.model.values import Direction
 
 DIFF_SCHEMA = "ledger.diff/1"
 
-#: yoy: year N against year N-1 of the same kind; revision: a later publication of the same series;
-#: reparse: two parses (parser versions) of the *same* publication — never a change by the department (docs/architecture.md §5).
-Scope = Literal["yoy", "revision", "reparse"]
-SCOPES: tuple[Scope, ...] = ("yoy", "revision", "reparse")
+#: yoy: year N against year N-1 of the same department (same kind, or the facets two kinds share);
+#: revision: a later publication of the same series; reparse: two parses (parser versions) of the *same*
+#: publication — never a change by the department (docs/architecture.md §5); cross-department: two different departments, and
+#: cross-kind: two kinds of file of one department that carry nothing in common (a tables file and a narrative) —
+#: comparisons a user asked for, never a revision or a year-over-year change.
+Scope = Literal["yoy", "revision", "reparse", "cross-department", "cross-kind"]
+SCOPES: tuple[Scope, ...] = ("yoy", "revision", "reparse", "cross-department", "cross-kind")
+
+#: How a scope is said in a heading.
+SCOPE_LABELS: dict[str, str] = {
+    "yoy": "yoy",
+    "revision": "revision",
+    "reparse": "reparse",
+    "cross-department": "cross-department comparison",
+    "cross-kind": "cross-kind comparison",
+}
 
 ChangeKind = Literal["added", "removed", "modified", "renamed", "moved"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "removed", "modified", "renamed", "moved")
@@ -188,6 +200,10 @@ class SnapshotRef(Record):
     fiscal_year: int
     document_kind: str
     snapshot_hash: str | None = None
+    #: The file the snapshot was parsed from (set by the store; a year may come as a tables file and a narrative).
+    source: str | None = None
+    #: What of the snapshot was compared, when the two sides are different kinds of file (``tables``, ``narrative``).
+    facets: list[str] = Field(default_factory=list)
 
 
 class DiffSummary(Record):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from ledger import store
 from ledger.clock import now_text
@@ -71,35 +71,34 @@ def derive_snapshot(
     assert row.id is not None
     load = _Loader()
     snapshot = load(row)
-    previous_revision = compare.previous_revision(session, row)
-    previous_year = compare.previous_year(session, row)
-    predecessor = reparse_of or previous_revision or previous_year
-    _index_entities(session, row, snapshot, predecessor, load)
+    department_id = store.root_id(session, row.department_id)
+    previous_revision = compare.previous_revision(session, row) or compare.earlier_part(session, row)
+    previous_years = compare.previous_years(session, row)
+    predecessors = [reparse_of or previous_revision] if (reparse_of or previous_revision) else previous_years
+    _index_entities(session, row, department_id, snapshot, [p for p in predecessors if p is not None], load)
     findings = find(snapshot, **_claim_tables(session, row, load))
     _store_findings(session, row, findings)
     if recheck_claims and row.document_kind in compare.TABLE_KINDS:
         _recheck_claims(session, row, load)
-    bases = [reparse_of, previous_revision, previous_year]
+    bases = [reparse_of, previous_revision, *previous_years]
+    statements = compare.narrative_statements(session, row, snapshot)
     diffs = [
         _store_diff(
-            session,
-            compare.diff_rows(
-                base, row, load(base), snapshot, compare.narrative_statements(session, row, snapshot)
-            ),
-            base,
-            row,
+            session, compare.diff_rows(session, base, row, load(base), snapshot, statements), base, row
         )
         for base in {b.id: b for b in bases if b is not None}.values()
         if not _has_diff(session, base, row)
     ]
-    successor = _year_successor(session, row)
-    if successor is not None and not _has_diff(session, row, successor):
+    for successor in _year_successors(session, row):
+        if _has_diff(session, row, successor):
+            continue
         session.flush()
-        _relink(session, row, snapshot, successor, load(successor))
+        _relink(session, row, department_id, snapshot, successor, load(successor))
         diffs.append(
             _store_diff(
                 session,
                 compare.diff_rows(
+                    session,
                     row,
                     successor,
                     snapshot,
@@ -161,21 +160,22 @@ class _Loader:
 def _index_entities(
     session: Session,
     row: SnapshotRow,
+    department_id: int,
     snapshot: Snapshot,
-    predecessor: SnapshotRow | None,
+    predecessors: list[SnapshotRow],
     load: Callable[[SnapshotRow], Snapshot],
 ) -> None:
-    """Entity rows of ``row``; an entity aligned with one of ``predecessor`` inherits its lineage."""
+    """Entity rows of ``row``; an entity aligned with one of a predecessor's inherits its lineage (a year that came
+    as a tables file and a narrative has two predecessors: the first to align an entity gives it its lineage)."""
     inherited: dict[tuple[str, str], str] = {}
-    if predecessor is not None:
+    for predecessor in predecessors:
         links = lineage(load(predecessor), snapshot)
         old_lineages = _lineages_of(session, predecessor)
-        inherited = {
-            (kind, key): old_lineages[(kind, old_key)]
-            for (kind, key), old_key in links.items()
-            if (kind, old_key) in old_lineages
-        }
-    _insert_many(session, EntityValueRow, _entity_rows(row, snapshot_entities(snapshot), inherited))
+        for (kind, key), old_key in links.items():
+            if (kind, old_key) in old_lineages:
+                inherited.setdefault((kind, key), old_lineages[(kind, old_key)])
+    rows = _entity_rows(row, department_id, snapshot_entities(snapshot), inherited)
+    _insert_many(session, EntityValueRow, rows)
 
 
 def _insert_many(
@@ -188,13 +188,17 @@ def _insert_many(
 
 
 def _entity_rows(
-    row: SnapshotRow, entities: Iterable[Entity[Any]], inherited: dict[tuple[str, str], str]
+    row: SnapshotRow,
+    department_id: int,
+    entities: Iterable[Entity[Any]],
+    inherited: dict[tuple[str, str], str],
 ) -> list[dict[str, Any]]:
+    """``department_id``: the department as the ledger stands (merges followed), which history queries look up."""
     assert row.id is not None
     return [
         {
             "snapshot_id": row.id,
-            "department_id": row.department_id,
+            "department_id": department_id,
             "entity": entity.kind,
             "key": entity.key,
             # A new entity starts its own lineage, named after where it first appeared.
@@ -207,17 +211,20 @@ def _entity_rows(
     ]
 
 
-def _year_successor(session: Session, row: SnapshotRow) -> SnapshotRow | None:
-    """The next year's latest snapshot, when ``row`` (ingested after it) is the one it compares with."""
-    following = compare.latest_in_series(session, row.department_id, row.fiscal_year + 1, row.document_kind)
-    if following is None or getattr(compare.previous_year(session, following), "id", None) != row.id:
-        return None
-    return following
+def _year_successors(session: Session, row: SnapshotRow) -> list[SnapshotRow]:
+    """The next year's snapshots that compare with ``row`` (ingested after them) as their previous year."""
+    following = store.current_snapshots(session, department_ids=[row.department_id], year=row.fiscal_year + 1)
+    return [
+        successor
+        for successor in following
+        if any(base.id == row.id for base in compare.previous_years(session, successor))
+    ]
 
 
 def _relink(
     session: Session,
     row: SnapshotRow,
+    department_id: int,
     snapshot: Snapshot,
     successor: SnapshotRow,
     successor_snapshot: Snapshot,
@@ -234,7 +241,7 @@ def _relink(
         session.execute(
             update(EntityValueRow)
             .where(
-                col(EntityValueRow.department_id) == row.department_id,
+                col(EntityValueRow.department_id) == department_id,
                 col(EntityValueRow.entity) == kind,
                 col(EntityValueRow.lineage) == joining,
             )
@@ -304,13 +311,34 @@ def clear_derived(session: Session) -> None:
 def rebuild(session: Session) -> int:
     """Re-derive every current snapshot, series by series in publication order; returns how many."""
     clear_derived(session)
-    rows = sorted(
-        store.current_snapshots(session),
-        key=lambda r: (r.department_id, r.document_kind, r.fiscal_year, r.revision, r.id or 0),
+    return _derive_in_order(session, store.current_snapshots(session))
+
+
+def _derive_in_order(session: Session, rows: list[SnapshotRow]) -> int:
+    roots = {row.department_id: store.root_id(session, row.department_id) for row in rows}
+    ordered = sorted(
+        rows, key=lambda r: (roots[r.department_id], r.document_kind, r.fiscal_year, r.revision, r.id or 0)
     )
-    for row in rows:
+    for row in ordered:
         derive_snapshot(session, row, recheck_claims=False)
-    return len(rows)
+    return len(ordered)
+
+
+def rederive_departments(session: Session, department_ids: Iterable[int]) -> int:
+    """Re-derive the snapshots of these departments (each with everything merged into it) after a merge or a
+    split changed which snapshots are one department's history; returns how many were derived."""
+    members = store.group_ids(session, list(department_ids))
+    snapshot_ids = list(
+        session.exec(select(SnapshotRow.id).where(col(SnapshotRow.department_id).in_(members)))
+    )
+    diff_ids = select(DiffRow.id).where(
+        or_(col(DiffRow.snapshot_id).in_(snapshot_ids), col(DiffRow.base_snapshot_id).in_(snapshot_ids))
+    )
+    session.execute(delete(ChangeRow).where(col(ChangeRow.diff_id).in_(diff_ids)))
+    session.execute(delete(DiffRow).where(col(DiffRow.id).in_(diff_ids)))
+    for table in (FindingRow, EntityValueRow):
+        session.execute(delete(table).where(col(table.snapshot_id).in_(snapshot_ids)))
+    return _derive_in_order(session, store.current_snapshots(session, department_ids=members))
 
 
 #: How many new finding keys one finding-raised event lists (the rest are counted).

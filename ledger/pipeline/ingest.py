@@ -19,7 +19,7 @@ from ledger.errors import LedgerError
 from ledger.model.canonical import sha256_hex, snapshot_hash, snapshot_json
 from ledger.pipeline.derive import derive_and_announce
 from ledger.pipeline.parse import ParseResult, parse_or_failure
-from ledger.store import events
+from ledger.store import departments, events
 from ledger.store.schema import PublicationRow, SnapshotRow
 
 Status = Literal["recorded", "unchanged", "duplicate-content", "failed"]
@@ -44,6 +44,12 @@ class IngestOutcome:
     revision: int | None = None
     error: str | None = None
     warnings: int = 0
+    #: How the department was recognised when its name was not spelled as before: ``key`` (same official name),
+    #: ``region`` (a leading region added or dropped) or ``new``; with ``probably``, known departments the new one is
+    #: probably the same as (fuzzy), for the user to confirm with ``ledger alias add``.
+    department_match: str | None = None
+    published_as: str | None = None
+    probably: tuple[str, ...] = ()
 
 
 def media_type_of(parsed: ParseResult | None) -> str:
@@ -127,7 +133,8 @@ def record_snapshot(
 ) -> IngestOutcome:
     """Record the snapshot of a stored publication as the next revision of its series (or note duplicate content),
     then — when ``derive`` — derive its diffs and findings in the same transaction."""
-    department, snapshot = store.with_canonical_department(session, parsed.snapshot)
+    resolution = departments.resolve(session, parsed.snapshot)
+    department, snapshot = resolution.department, resolution.snapshot
     assert department.id is not None and publication.id is not None
     series = store.Series(department.id, snapshot.fiscal_year, snapshot.document_kind)
     text = snapshot_json(snapshot)
@@ -171,6 +178,9 @@ def record_snapshot(
         ref=store.describe(session, row),
         revision=row.revision,
         warnings=len(snapshot.warnings),
+        department_match=None if resolution.matched_by == "exact" else resolution.matched_by,
+        published_as=parsed.snapshot.department.name,
+        probably=resolution.probably,
     )
 
 

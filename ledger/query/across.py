@@ -62,11 +62,12 @@ def compare_across(session: Session, kind: CompareKind, name: str, year: int) ->
     wanted = _wanted(kind, name)
     if not wanted:
         raise LedgerError(f"nothing to compare: {name!r} is empty once normalised")
-    rows = sorted(
-        store.current_snapshots(session, year=year), key=lambda r: (r.department_id, r.document_kind)
-    )
+    # Departments merged into one another are one department: one series, under its name.
+    rows = store.current_snapshots(session, year=year)
+    roots = {row.department_id: store.root_id(session, row.department_id) for row in rows}
+    rows.sort(key=lambda r: (roots[r.department_id], r.document_kind))
     entries: list[DepartmentEntry] = []
-    for row in _latest_per_series(rows):
+    for row in _latest_per_series(rows, roots):
         snapshot = store.load_snapshot(row)
         found = list(_matches(snapshot, kind, wanted))
         if not found:
@@ -81,10 +82,10 @@ def compare_across(session: Session, kind: CompareKind, name: str, year: int) ->
     return entries
 
 
-def _latest_per_series(rows: list[SnapshotRow]) -> list[SnapshotRow]:
+def _latest_per_series(rows: list[SnapshotRow], roots: dict[int, int]) -> list[SnapshotRow]:
     latest: dict[tuple[int, str], SnapshotRow] = {}
     for row in rows:
-        series = (row.department_id, row.document_kind)
+        series = (roots[row.department_id], row.document_kind)
         if series not in latest or (row.revision, row.id or 0) > (
             latest[series].revision,
             latest[series].id or 0,

@@ -17,8 +17,10 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from ledger import store
+from ledger.diff.facets import common_facets, facets_of
 from ledger.diff.programs import allocation_notice, fund_year, program_name
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
+from ledger.query.comparisons import filename_of
 from ledger.store.schema import ChangeRow, DepartmentRow, DiffRow, EntityValueRow, SnapshotRow
 
 _LINE_KINDS = ("function_line", "fiscal_function_line", "economic_line", "budget_line", "account_line")
@@ -34,6 +36,9 @@ class StoredDiffCounts:
     renamed: int
     moved: int
     budget_delta: str | None
+    #: The base's file, and what was compared when it is another kind of file (``["tables"]``; empty: the whole).
+    base_source: str = ""
+    facets: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Version:
     content_hash: str
     parser: str
     diffs: list[StoredDiffCounts]
+    #: The file this version was parsed from (a year may be a tables file and a narrative).
+    source: str = ""
 
 
 @dataclass
@@ -144,20 +151,31 @@ def department_of(session: Session, text: str) -> DepartmentRow:
     if not found:
         raise NotFoundError(f"no department matches {text!r}")
     if len(found) > 1:
-        raise AmbiguousRefError(f"{text!r} matches several departments: {', '.join(d.name for d in found)}")
+        raise AmbiguousRefError(
+            f"{text!r} matches several departments", ref=text, choices=[d.name for d in found]
+        )
     return found[0]
 
 
-def _versions(session: Session, department: DepartmentRow, as_of: str | None) -> list[SnapshotRow]:
+def _versions(
+    session: Session, department: DepartmentRow, as_of: str | None, kind: str | None = None
+) -> list[SnapshotRow]:
     assert department.id is not None
     rows = store.current_snapshots(session, as_of=as_of, department_ids=[department.id])
+    if (
+        kind is not None
+    ):  # the kind and every kind sharing a facet with it (tables: a combined disclosure too)
+        rows = [row for row in rows if set(facets_of(row.document_kind)) & set(facets_of(kind))]
     return sorted(rows, key=lambda r: (r.document_kind, r.fiscal_year, r.revision, r.id or 0))
 
 
-def department_history(session: Session, department: str, *, as_of: str | None = None) -> list[Version]:
-    """Every version of the department's publications, with change counts and budget delta against predecessors."""
+def department_history(
+    session: Session, department: str, *, as_of: str | None = None, kind: str | None = None
+) -> list[Version]:
+    """Every version of the department's publications, with change counts and budget delta against predecessors
+    (year over year, like with like: a tables file against the previous year's tables, from whatever file)."""
     found = department_of(session, department)
-    rows = _versions(session, found, as_of)
+    rows = _versions(session, found, as_of, kind)
     by_id = {row.id: row for row in rows}
     diffs: dict[int, list[DiffRow]] = defaultdict(list)
     if rows:
@@ -176,18 +194,26 @@ def department_history(session: Session, department: str, *, as_of: str | None =
             recorded_at=row.recorded_at,
             content_hash=row.content_hash,
             parser=f"{row.parser_name}/{row.parser_version}",
-            diffs=[_summary(session, d, names) for d in diffs[row.id or 0]],
+            diffs=[_summary(session, d, names, row) for d in diffs[row.id or 0]],
+            source=filename_of(session, row),
         )
         for row in rows
     ]
 
 
-def _summary(session: Session, diff: DiffRow, names: dict[int | None, str]) -> StoredDiffCounts:
+def _summary(
+    session: Session, diff: DiffRow, names: dict[int | None, str], row: SnapshotRow
+) -> StoredDiffCounts:
+    base_row = session.get(SnapshotRow, diff.base_snapshot_id)
     base = names.get(diff.base_snapshot_id)
     if base is None:
-        row = session.get(SnapshotRow, diff.base_snapshot_id)
-        base = store.describe(session, row) if row else f"#{diff.base_snapshot_id}"
+        base = store.describe(session, base_row) if base_row else f"#{diff.base_snapshot_id}"
+    other_kind = base_row is not None and base_row.document_kind != row.document_kind
     return StoredDiffCounts(
+        base_source=filename_of(session, base_row) if base_row else "",
+        facets=list(common_facets(base_row.document_kind, row.document_kind))
+        if base_row and other_kind
+        else [],
         base=base,
         scope=diff.scope,
         added=diff.added,
@@ -276,6 +302,10 @@ def _timeline(
     by_snapshot = {row.snapshot_id: row for row in rows}
     kinds = {v.document_kind for v in versions if v.id in by_snapshot}
     series = [v for v in versions if v.document_kind in kinds]
+    if (
+        len(kinds) > 1
+    ):  # a line in a combined year and in a tables year: one timeline, in the order of the years
+        series.sort(key=lambda v: (v.fiscal_year, v.publication_id, v.id or 0))
     steps: list[Step] = []
     previous: SnapshotRow | None = None
     previous_key: str | None = None

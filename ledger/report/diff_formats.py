@@ -16,6 +16,7 @@ from decimal import Decimal
 from ledger.diff.records import (
     ENTITY_KINDS,
     ENTITY_LABELS,
+    SCOPE_LABELS,
     Change,
     ChangeValue,
     Detection,
@@ -139,8 +140,15 @@ def _totals_row(name: str, totals: Totals) -> list[str]:
 def summary_lines(result: DiffResult) -> list[str]:
     """The heading and the totals (counts by change kind, budget totals) of a Markdown report."""
     old, new, summary = result.old, result.new, result.summary
+    if result.scope in ("cross-department", "cross-kind"):
+        title = (
+            f"# {old.department} {old.fiscal_year} vs {new.department} {new.fiscal_year}"
+            f" ({SCOPE_LABELS[result.scope]})"
+        )
+    else:
+        title = f"# {new.department}: {old.fiscal_year} → {new.fiscal_year} ({result.scope})"
     lines = [
-        f"# {new.department}: {old.fiscal_year} → {new.fiscal_year} ({result.scope})",
+        title,
         "",
         f"- old: {old.department} {old.fiscal_year} {old.document_kind}"
         + (f" `{old.snapshot_hash[:12]}`" if old.snapshot_hash else ""),

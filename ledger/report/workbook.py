@@ -305,7 +305,7 @@ def audit_sheets(session: Session, department: str | None = None) -> Sheets:
     names = _Names(session)
     diffs = _stored_diffs(session, rows)
     changes, detections = _stored_changes(session, diffs, names)
-    latest = [(names(row.id), store.load_snapshot(row)) for row in _latest_of_each_series(rows)]
+    latest = [(names(row.id), store.load_named(session, row)) for row in _latest_of_each_series(rows)]
     return {
         "versions": [
             record
@@ -346,7 +346,9 @@ class _Names:
 def _departments(session: Session, department: str | None) -> list[DepartmentRow]:
     if department is not None:
         return [department_of(session, department)]
-    return list(session.exec(select(DepartmentRow).order_by(col(DepartmentRow.id))))
+    # Merged departments are part of the one they were merged into: listed once, under its name.
+    query = select(DepartmentRow).where(col(DepartmentRow.merged_into).is_(None))
+    return list(session.exec(query.order_by(col(DepartmentRow.id))))
 
 
 def _stored_diffs(session: Session, rows: Sequence[SnapshotRow]) -> list[DiffRow]:

@@ -20,6 +20,7 @@ from ledger.clock import now_text
 from ledger.errors import AmbiguousRefError, NotFoundError
 from ledger.model import Snapshot
 from ledger.model.canonical import sha256_hex, snapshot_hash, snapshot_json
+from ledger.model.official_names import name_key
 from ledger.store import db
 from ledger.store.schema import DepartmentAliasRow, DepartmentRow, PublicationRow, SnapshotRow
 
@@ -84,8 +85,8 @@ def add_publication(
 # --- departments --------------------------------------------------------------------------------------------------
 
 
-def department_by_name(session: Session, name: str) -> DepartmentRow | None:
-    """The department whose canonical name or alias is exactly ``name``."""
+def department_row(session: Session, name: str) -> DepartmentRow | None:
+    """The department row whose own name or alias is exactly ``name``, merged or not (merges not followed)."""
     row = session.exec(select(DepartmentRow).where(DepartmentRow.name == name)).first()
     if row is not None:
         return row
@@ -93,8 +94,60 @@ def department_by_name(session: Session, name: str) -> DepartmentRow | None:
     return session.get(DepartmentRow, alias.department_id) if alias else None
 
 
+def department_by_name(session: Session, name: str) -> DepartmentRow | None:
+    """The department whose canonical name or alias is exactly ``name`` — the one it is merged into, if it is."""
+    row = department_row(session, name)
+    return root_of(session, row) if row is not None else None
+
+
+def _merges(session: Session) -> dict[int, int]:
+    """Every merged department → the department it was merged into (merges are few: one small indexed query)."""
+    query = select(DepartmentRow.id, DepartmentRow.merged_into).where(
+        col(DepartmentRow.merged_into).is_not(None)
+    )
+    return {int(id_): int(into) for id_, into in session.exec(query) if id_ is not None and into is not None}
+
+
+def _root_id(merges: dict[int, int], department_id: int) -> int:
+    seen = {department_id}
+    while department_id in merges and merges[department_id] not in seen:  # a cycle cannot be made; never loop
+        department_id = merges[department_id]
+        seen.add(department_id)
+    return department_id
+
+
+def root_of(session: Session, department: DepartmentRow) -> DepartmentRow:
+    """The department ``department`` is (transitively) merged into, or itself."""
+    if department.merged_into is None:
+        return department
+    assert department.id is not None
+    root = session.get(DepartmentRow, _root_id(_merges(session), department.id))
+    return root if root is not None else department
+
+
+def root_id(session: Session, department_id: int) -> int:
+    return _root_id(_merges(session), department_id)
+
+
+def same_department(session: Session, first_id: int, second_id: int) -> bool:
+    """Whether two department ids are one department as the ledger stands (merges followed)."""
+    if first_id == second_id:
+        return True
+    merges = _merges(session)
+    return _root_id(merges, first_id) == _root_id(merges, second_id)
+
+
+def group_ids(session: Session, department_ids: Collection[int]) -> list[int]:
+    """The ids whose snapshots are the given departments' history: each one's root and everything merged into it."""
+    merges = _merges(session)
+    if not merges:
+        return sorted(set(department_ids))
+    roots = {_root_id(merges, i) for i in department_ids}
+    return sorted(roots | {i for i in merges if _root_id(merges, i) in roots})
+
+
 def canonical_department(session: Session, name: str, code: str | None) -> tuple[DepartmentRow, bool]:
-    """The department row for a parsed name (aliases resolved), created when new. Returns (row, created)."""
+    """The department row for a parsed name (aliases and merges resolved), created when new. (row, created)."""
     row = department_by_name(session, name)
     if row is not None:
         return row, False
@@ -104,32 +157,61 @@ def canonical_department(session: Session, name: str, code: str | None) -> tuple
     return row, True
 
 
+def named_as(snapshot: Snapshot, department: DepartmentRow) -> Snapshot:
+    """``snapshot`` naming ``department`` by its canonical name, as the canonical JSON must (docs/architecture.md §4)."""
+    if snapshot.department.name == department.name:
+        return snapshot
+    renamed = snapshot.department.model_copy(update={"name": department.name})
+    return snapshot.model_copy(update={"department": renamed})
+
+
 def with_canonical_department(session: Session, snapshot: Snapshot) -> tuple[DepartmentRow, Snapshot]:
     """The department of a parsed snapshot (aliases resolved, created when new), and the snapshot naming it by its
     canonical name, as the canonical JSON must (docs/architecture.md §4)."""
     department, _ = canonical_department(session, snapshot.department.name, snapshot.department.code)
-    if snapshot.department.name != department.name:
-        renamed = snapshot.department.model_copy(update={"name": department.name})
-        snapshot = snapshot.model_copy(update={"department": renamed})
-    return department, snapshot
+    return department, named_as(snapshot, department)
+
+
+def all_names(session: Session) -> dict[str, int]:
+    """Every department name and alias → the id of the department it names as the ledger stands (merges followed)."""
+    merges = _merges(session)
+    names = {
+        name: _root_id(merges, id_)
+        for name, id_ in session.exec(select(DepartmentRow.name, DepartmentRow.id))
+        if id_ is not None
+    }
+    for alias, id_ in session.exec(select(DepartmentAliasRow.alias, DepartmentAliasRow.department_id)):
+        names[alias] = _root_id(merges, id_)
+    return names
 
 
 def departments_matching(session: Session, text: str) -> list[DepartmentRow]:
-    """Departments whose canonical name or an alias contains ``text`` (exact matches first)."""
-    exact = department_by_name(session, text)
-    if exact is not None:
-        return [exact]
-    by_name = session.exec(select(DepartmentRow).where(col(DepartmentRow.name).contains(text))).all()
-    alias_ids = session.exec(
+    """Departments (merges followed) whose canonical name or an alias contains ``text``.
+
+    An exact canonical name is the answer. An exact alias is the answer unless ``text`` is also part of another
+    department's name: an alias never hides a department that names itself that way (``海港区`` declared an alias of
+    乐亭县… still matches 秦皇岛市海港区…, and the ambiguity is reported). When nothing contains ``text``, the
+    spellings with the same official-name key match (``中共江苏省委办公厅`` finds 江苏省委办公厅).
+    """
+    own = session.exec(select(DepartmentRow).where(DepartmentRow.name == text)).first()
+    if own is not None:
+        return [root_of(session, own)]
+    merges = _merges(session)
+    found: list[int | None] = list(
+        session.exec(select(DepartmentRow.id).where(col(DepartmentRow.name).contains(text)))
+    )
+    found += session.exec(
         select(DepartmentAliasRow.department_id).where(col(DepartmentAliasRow.alias).contains(text))
     ).all()
-    rows = {row.id: row for row in by_name}
-    for department_id in alias_ids:
-        if department_id not in rows:
-            found = session.get(DepartmentRow, department_id)
-            if found is not None:
-                rows[department_id] = found
-    return sorted(rows.values(), key=lambda r: r.id or 0)
+    hits = {_root_id(merges, id_) for id_ in found if id_ is not None}
+    if not hits:  # the names scanned in Python only when no name contains the text
+        text_key = name_key(text)
+        hits = {id_ for name, id_ in all_names(session).items() if name_key(name) == text_key}
+    alias = session.get(DepartmentAliasRow, text)
+    if alias is not None and hits <= {_root_id(merges, alias.department_id)}:
+        hits = {_root_id(merges, alias.department_id)}
+    rows = [session.get(DepartmentRow, id_) for id_ in sorted(hits)]
+    return [row for row in rows if row is not None]
 
 
 # --- snapshots ----------------------------------------------------------------------------------------------------
@@ -152,7 +234,7 @@ def next_revision(session: Session, series: Series) -> int:
     """Revisions count the publications in a series, never parser versions."""
     count = session.exec(
         select(func.count(func.distinct(SnapshotRow.publication_id))).where(
-            SnapshotRow.department_id == series.department_id,
+            col(SnapshotRow.department_id).in_(group_ids(session, [series.department_id])),
             SnapshotRow.fiscal_year == series.fiscal_year,
             SnapshotRow.document_kind == series.document_kind,
         )
@@ -163,7 +245,7 @@ def next_revision(session: Session, series: Series) -> int:
 def find_in_series_by_hash(session: Session, series: Series, content_hash: str) -> SnapshotRow | None:
     return session.exec(
         select(SnapshotRow).where(
-            SnapshotRow.department_id == series.department_id,
+            col(SnapshotRow.department_id).in_(group_ids(session, [series.department_id])),
             SnapshotRow.fiscal_year == series.fiscal_year,
             SnapshotRow.document_kind == series.document_kind,
             SnapshotRow.content_hash == content_hash,
@@ -206,6 +288,19 @@ def load_snapshot(row: SnapshotRow) -> Snapshot:
     return Snapshot.model_validate_json(row.canonical_json)
 
 
+def load_named(session: Session, row: SnapshotRow) -> Snapshot:
+    """The snapshot naming its department as the ledger stands: the canonical name of the department it belongs
+    to now (a merge followed). The stored row, and the name in its hashed JSON, stay as they were recorded."""
+    return named_as(load_snapshot(row), root_of(session, _department(session, row.department_id)))
+
+
+def _department(session: Session, department_id: int) -> DepartmentRow:
+    row = session.get(DepartmentRow, department_id)
+    if row is None:
+        raise NotFoundError(f"no department with id {department_id}")
+    return row
+
+
 def _newest_parse(as_of: str | None) -> Any:
     """The id of the newest parse of the outer row's publication (by ``as_of`` when given).
 
@@ -237,7 +332,8 @@ def current_snapshots(
     """
     query = select(SnapshotRow).where(SnapshotRow.id == _newest_parse(as_of))
     if department_ids is not None:
-        query = query.where(col(SnapshotRow.department_id).in_(list(department_ids)))
+        # A department's snapshots include those of the departments merged into it.
+        query = query.where(col(SnapshotRow.department_id).in_(group_ids(session, department_ids)))
     if year is not None:
         query = query.where(SnapshotRow.fiscal_year == year)
     if kind:
@@ -259,8 +355,10 @@ def current_counts_by_department(session: Session) -> dict[int, dict[int, int]]:
         .group_by(col(SnapshotRow.department_id), col(SnapshotRow.fiscal_year))
     )
     counts: dict[int, dict[int, int]] = {}
+    merges = _merges(session)
     for department_id, year, count in session.exec(query):
-        counts.setdefault(department_id, {})[year] = count
+        years = counts.setdefault(_root_id(merges, department_id), {})
+        years[year] = years.get(year, 0) + count
     return counts
 
 
@@ -280,7 +378,8 @@ def list_snapshots(
     if department:
         ids = [d.id for d in departments_matching(session, department) if d.id is not None]
     rows = current_snapshots(session, as_of=as_of, department_ids=ids, year=year, kind=kind)
-    return sorted(rows, key=_series_order)
+    merges = _merges(session)
+    return sorted(rows, key=lambda row: (_root_id(merges, row.department_id), *_series_order(row)[1:]))
 
 
 def latest_of(rows: list[SnapshotRow]) -> SnapshotRow | None:
@@ -289,7 +388,8 @@ def latest_of(rows: list[SnapshotRow]) -> SnapshotRow | None:
 
 
 def department_name(session: Session, department_id: int) -> str:
-    row = session.get(DepartmentRow, department_id)
+    """The canonical name of the department ``department_id`` is part of (merges followed)."""
+    row = session.get(DepartmentRow, root_id(session, department_id))
     return row.name if row else f"#{department_id}"
 
 
@@ -302,7 +402,7 @@ def describe(session: Session, row: SnapshotRow) -> str:
 
 # --- references ---------------------------------------------------------------------------------------------------
 
-_SERIES_REF = re.compile(r"^(?P<dept>.+?)@(?P<year>\d{4})(?:r(?P<rev>\d+))?(?:/(?P<kind>[\w-]+))?$")
+SERIES_REF = re.compile(r"^(?P<dept>.+?)@(?P<year>\d{4})(?:r(?P<rev>\d+))?(?:/(?P<kind>[\w-]+))?$")
 _HASH_REF = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -320,7 +420,7 @@ def resolve_ref(session: Session, ref: str) -> SnapshotRow:
         return row
     if _HASH_REF.match(ref):
         return _by_hash_prefix(session, ref)
-    match = _SERIES_REF.match(ref)
+    match = SERIES_REF.match(ref)
     if not match:
         raise NotFoundError(
             f"not a snapshot reference: {ref!r} (use an id, a hash prefix or DEPARTMENT@YEAR[rN][/KIND])"
@@ -353,21 +453,49 @@ def _by_series(
     departments = departments_matching(session, department)
     if not departments:
         raise NotFoundError(f"no department matches {department!r}")
+    suffix = ref[len(department) :]
     if len(departments) > 1:
-        names = ", ".join(d.name for d in departments)
-        raise AmbiguousRefError(f"{department!r} matches several departments: {names}")
-    assert departments[0].id is not None
-    rows = current_snapshots(session, department_ids=[departments[0].id], year=year, kind=kind)
+        # The choices are the departments the reference would find something in, so each one runs.
+        choices = [
+            choice for d in departments for choice in _refs_to(session, d, year, revision, kind, suffix)
+        ]
+        if not choices:
+            names = ", ".join(d.name for d in departments)
+            raise NotFoundError(f"{department!r} matches several departments ({names}), none with {ref}")
+        raise AmbiguousRefError(f"{department!r} matches several departments", ref=ref, choices=choices)
+    rows = _series_rows(session, departments[0], year, revision, kind)
     if not rows:
-        raise NotFoundError(f"no snapshot for {ref}")
+        raise NotFoundError(f"no {'revision ' + revision if revision else 'snapshot'} for {ref}")
     kinds = sorted({r.document_kind for r in rows})
     if len(kinds) > 1:
-        options = ", ".join(f"{departments[0].name}@{year}/{k}" for k in kinds)
-        raise AmbiguousRefError(f"{ref} has several document kinds; say which: {options}")
-    if revision is not None:
-        rows = [r for r in rows if r.revision == int(revision)]
-        if not rows:
-            raise NotFoundError(f"no revision {revision} for {ref}")
+        at = f"{departments[0].name}@{year}" + (f"r{revision}" if revision else "")
+        raise AmbiguousRefError(
+            f"{ref} has several document kinds", ref=ref, choices=[f"{at}/{k}" for k in kinds]
+        )
     latest = latest_of(rows)
     assert latest is not None
     return latest
+
+
+def _series_rows(
+    session: Session, department: DepartmentRow, year: int, revision: str | None, kind: str | None
+) -> list[SnapshotRow]:
+    assert department.id is not None
+    rows = current_snapshots(session, department_ids=[department.id], year=year, kind=kind)
+    return [r for r in rows if r.revision == int(revision)] if revision is not None else rows
+
+
+def _refs_to(
+    session: Session,
+    department: DepartmentRow,
+    year: int,
+    revision: str | None,
+    kind: str | None,
+    suffix: str,
+) -> list[str]:
+    """The references that name one snapshot of ``department`` for a reference ending in ``suffix``: none when it
+    has no such snapshot, one per document kind when it has several (each choice of a "say which" must work)."""
+    kinds = sorted({row.document_kind for row in _series_rows(session, department, year, revision, kind)})
+    if len(kinds) > 1:
+        return [f"{department.name}@{year}" + (f"r{revision}" if revision else "") + f"/{k}" for k in kinds]
+    return [f"{department.name}{suffix}"] if kinds else []

@@ -34,6 +34,9 @@ FINDING_RAISED = "finding-raised"
 SOURCE_CHECKED = "source-checked"
 SOURCE_FAILED = "source-failed"
 ALIAS_ADDED = "alias-added"
+ALIAS_REMOVED = "alias-removed"
+DEPARTMENT_MERGED = "department-merged"
+DEPARTMENT_SPLIT = "department-split"
 
 
 @dataclass(frozen=True)

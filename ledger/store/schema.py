@@ -50,7 +50,11 @@ class PublicationRow(SQLModel, table=True):
 
 
 class DepartmentRow(SQLModel, table=True):
-    """A department (部门) by its canonical full name; other spellings live in ``department_aliases``."""
+    """A department (部门) by its canonical full name; other spellings live in ``department_aliases``.
+
+    ``merged_into`` names the department this one was merged into (a department-merged event): queries see the two
+    as one, under the name of the one merged into; a department-split event sets it back to null.
+    """
 
     __tablename__ = "departments"
 
@@ -58,6 +62,8 @@ class DepartmentRow(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     code: str | None = Field(default=None, max_length=50)
     created_at: str = Field(max_length=40)
+    # Not a foreign key (see migration 0004): ``ledger verify`` checks it against the merge and split events.
+    merged_into: int | None = Field(default=None, index=True)
 
 
 class DepartmentAliasRow(SQLModel, table=True):

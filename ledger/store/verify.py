@@ -11,12 +11,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
-from ledger import store
 from ledger.errors import IntegrityError
 from ledger.model.canonical import event_hash, sha256_hex, snapshot_hash
 from ledger.store.events import (
+    DEPARTMENT_MERGED,
+    DEPARTMENT_SPLIT,
     DUPLICATE_CONTENT,
     GENESIS_HASH,
     PARSE_FAILED,
@@ -25,7 +27,7 @@ from ledger.store.events import (
     SNAPSHOT_RECORDED,
     hashed_fields,
 )
-from ledger.store.schema import EventRow, PublicationRow, SnapshotRow
+from ledger.store.schema import DepartmentAliasRow, DepartmentRow, EventRow, PublicationRow, SnapshotRow
 
 #: Events that conclude the ingest of a publication; each publication-received event is followed by one of them.
 OUTCOMES = frozenset({SNAPSHOT_RECORDED, PARSE_FAILED, DUPLICATE_CONTENT})
@@ -73,8 +75,13 @@ def verify(session: Session, *, expected: Digest | None = None) -> VerifyReport:
     recorded_publications: dict[int, dict[str, object]] = {}
     recorded_snapshots: dict[int, dict[str, object]] = {}
     concluded: set[int] = set()
+    merges: dict[int, int | None] = {}
     for event in _events_in_order(session, report):
         payload = json.loads(event.payload)
+        if event.type == DEPARTMENT_MERGED:
+            merges[int(payload["department_id"])] = int(payload["into_id"])
+        elif event.type == DEPARTMENT_SPLIT:
+            merges[int(payload["department_id"])] = None
         if event.type == PUBLICATION_RECEIVED:
             recorded_publications[int(payload["publication_id"])] = payload
         elif event.type in OUTCOMES:
@@ -89,6 +96,7 @@ def verify(session: Session, *, expected: Digest | None = None) -> VerifyReport:
             f"publication id {missing}: received but no outcome event follows (events removed from the chain)"
         )
     _check_snapshots(session, recorded_snapshots, report)
+    _check_merges(session, merges, report)
     return report
 
 
@@ -196,10 +204,35 @@ def _check_snapshots(session: Session, recorded: dict[int, dict[str, object]], r
         mismatched = sorted(k for k, v in actual.items() if facts.get(k) != v)
         mismatched += _mismatched(facts, ("recorded_at",), row)
         # The event names the department as it was then; a later rename keeps that name as an alias.
-        named = store.department_by_name(session, str(facts.get("department")))
-        if named is None or named.id != row.department_id:
+        named = _department_id(session, str(facts.get("department")))
+        if named != row.department_id:
             mismatched.append("department")
         if mismatched:
             report.problems.append(f"{where}: differs from its recording event in {', '.join(mismatched)}")
     for missing in sorted(set(recorded) - seen):
         report.problems.append(f"snapshot id {missing}: recorded in the event log but missing from the table")
+
+
+def _department_id(session: Session, name: str) -> int | None:
+    """The id of the department row named (or aliased) ``name``, merges not followed; reads only columns every
+    schema version has, so a ledger is verified before and after each migration."""
+    found = session.exec(select(DepartmentRow.id).where(DepartmentRow.name == name)).first()
+    if found is None:
+        alias = session.get(DepartmentAliasRow, name)
+        found = alias.department_id if alias else None
+    return found
+
+
+def _check_merges(session: Session, replayed: dict[int, int | None], report: VerifyReport) -> None:
+    """Each department is merged into exactly the department the merge and split events say (replayed in order)."""
+    columns = {column["name"] for column in inspect(session.connection()).get_columns("departments")}
+    if "merged_into" not in columns:  # a ledger before migration 0004: nothing can be merged
+        return
+    query = select(DepartmentRow.id, DepartmentRow.merged_into).order_by(col(DepartmentRow.id))
+    for department_id, merged_into in session.exec(query):
+        expected = replayed.get(department_id or 0)
+        if merged_into != expected:
+            said = f"merged into department id {expected}" if expected else "not merged"
+            report.problems.append(
+                f"department id {department_id}: merged_into is {merged_into}, but the event log says {said}"
+            )

@@ -72,7 +72,8 @@ def test_exit_code_says_whether_anything_changed(db: str) -> None:
         (
             ["乐亭"],
             2,
-            "ledger: error: give OLD NEW, or DEPARTMENT --year N, or DEPARTMENT@YEAR --revisions\n",
+            "ledger: error: give OLD NEW, or DEPARTMENT --year N (or DEPARTMENT@YEAR),"
+            " or DEPARTMENT@YEAR --revisions\n",
         ),
         (
             ["台山", "--year", "2024"],
@@ -98,3 +99,23 @@ def test_exit_code_says_whether_anything_changed(db: str) -> None:
 )
 def test_errors_are_one_line(db: str, args: list[str], code: int, message: str) -> None:
     assert run(db, *args)[0::2] == (code, message)
+
+
+def test_two_departments_are_a_cross_department_comparison(db: str) -> None:
+    code, out, _ = run(db, "海港@2024r1", "乐亭@2024", "-f", "json")
+    assert code == 0
+    result = json.loads(out)
+    assert (result["scope"], result["old"]["source"], result["new"]["source"]) == (
+        "cross-department",
+        "haigang-hrss-2024-budget.txt",
+        "laoting-hrss-2024-targets.txt",
+    )
+    assert not [c for c in result["changes"] if c["entity"] == "department"]
+    code, out, _ = run(db, "海港@2024r1", "乐亭@2024")
+    assert code == 0
+    heading = " ".join(out.split("\n")[1].split())
+    assert heading.startswith(
+        "秦皇岛市海港区人力资源和社会保障局 2024 budget-disclosure vs 乐亭县人力资源和社会保障局 2024"
+        " department-targets (cross-department comparison)"
+    )
+    assert "(revision)" not in out and "(yoy)" not in out and "→" not in out.split("\n")[0]

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from ledger import store
-from ledger.errors import LedgerError, NotFoundError
 from ledger.pipeline.ingest import ingest_bytes
 from ledger.store import Ledger, events
 from ledger.store.departments import add_alias, list_departments
@@ -39,6 +38,8 @@ def test_alias_renames_a_department_first_seen_under_its_short_name(ledger: Ledg
         assert events.list_events(session, event_type=events.ALIAS_ADDED)[0].payload == {
             "alias": "高新区人社局",
             "department": FULL,
+            "department_id": info.id,
+            "by": "renamed",
         }
 
 
@@ -51,14 +52,12 @@ def test_alias_of_a_known_department(ledger: Ledger) -> None:
     assert (second.ref, second.revision) == (f"{FULL}@2024r2/department-targets", 2)
 
 
-@pytest.mark.slow
-def test_two_departments_with_snapshots_are_not_merged(ledger: Ledger) -> None:
-    ingest_bytes(ledger, publication(FULL, 2024, ("a", "1")), name="a")
-    ingest_bytes(ledger, publication("高新区人社局", 2024, ("a", "1")), name="b")
-    with ledger.write() as session, pytest.raises(LedgerError, match="cannot be merged"):
-        add_alias(session, "高新区人社局", FULL)
-    with ledger.write() as session, pytest.raises(NotFoundError):
-        add_alias(session, "某局", "另一个局")
+def test_unknown_names_are_declared_before_any_ingest(ledger: Ledger) -> None:
+    with ledger.write() as session:
+        outcome = add_alias(session, "某局", "另一个局")
+    assert (outcome.effect, outcome.department) == ("created", "另一个局")
+    later = ingest_bytes(ledger, publication("某局", 2024, ("a", "1")), name="a")
+    assert later.ref == "另一个局@2024r1/department-targets"
 
 
 @pytest.mark.slow
