@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
-from ledger.diff.facets import common_facets, facet_view, facets_of
+from ledger.diff.facets import KIND_FACETS, common_facets, facet_view, facets_of
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
 from ledger.layouts.claims import with_entities
 from ledger.model import NarrativeStatement, Snapshot
@@ -125,7 +125,9 @@ def narrative_statements(
 ) -> list[NarrativeStatement] | None:
     """The claims that explain ``row``'s changes: its own, or — for tables published apart from their narrative —
     those of the latest narrative of the same department and year, matched to these tables."""
-    if snapshot.statements or snapshot.document_kind != "budget-tables":
+    if snapshot.statements:  # explicit: a view of one facet of the snapshot would not carry them
+        return list(snapshot.statements)
+    if snapshot.document_kind != "budget-tables":
         return None
     narrative = latest_in_series(session, row.department_id, row.fiscal_year, "budget-narrative")
     if narrative is None:
@@ -265,18 +267,14 @@ def previous_year(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     return found[0] if found else None
 
 
-#: The document kinds that carry a department's budget tables, the combined disclosure first.
-TABLE_KINDS = ("budget-disclosure", "budget-tables")
+#: The document kinds that carry a department's budget tables (the ``tables`` facet).
+TABLE_KINDS = tuple(kind for kind, facets in KIND_FACETS.items() if "tables" in facets)
 
 
 def tables_of(session: Session, department_id: int, year: int) -> SnapshotRow | None:
-    """The tables of one department-year, whichever file they came in: the latest combined disclosure, else the
-    latest tables-only publication. A narrative published on its own is checked against these."""
-    for kind in TABLE_KINDS:
-        found = latest_in_series(session, department_id, year, kind)
-        if found is not None:
-            return found
-    return None
+    """The tables of one department-year, whichever file they came in (:func:`provider` of the ``tables`` facet:
+    a tables file, else a combined disclosure). A narrative published on its own is checked against these."""
+    return provider(store.current_snapshots(session, department_ids=[department_id], year=year), "tables")
 
 
 def claim_tables(session: Session, row: SnapshotRow) -> tuple[SnapshotRow | None, SnapshotRow | None]:
