@@ -66,6 +66,8 @@ def assess(target: IndicatorValue, result: str) -> Assessment:
         return Assessment("not-comparable", why="a numeric target with a result in words")
     if target.unit and achieved.unit and target.unit != achieved.unit:
         return Assessment("not-comparable", why=f"units differ: {target.unit} / {achieved.unit}")
+    if target.op == "~":
+        return Assessment("not-comparable", why="an approximate target (约, 左右) sets no bound")
     return _against(target, achieved.number)
 
 

@@ -194,6 +194,10 @@ def header_columns(header_rows: Sequence[Sequence[str]], width: int) -> tuple[Co
         return tuple(Column(index=i, label="") for i in range(width))
     foot = [squash(cell) for cell in header_rows[-1]] + [""] * (width - len(header_rows[-1]))
     upper = [squash(cell) for cell in header_rows[-2]] if len(header_rows) > 1 else []
+    # Blank cells after the last label say nothing about positions: a PDF or XLSX grid pads the row the DOCX
+    # reader leaves short, so both read the same way.
+    while upper and not upper[-1]:
+        upper.pop()
     upper_labels = [label for label in upper if label]
     segments = _segments(foot)
     groups: list[str | None] = [None] * width

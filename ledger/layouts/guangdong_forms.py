@@ -304,6 +304,18 @@ class OutlineItem:
         return self.number.startswith(parent.number + ".")
 
 
+_OUTLINE_NUMBER = re.compile(r"^\d+(?:\.\d+)+$")
+
+
+def is_outline(document: Document) -> bool:
+    """Whether the document's tables are the numbered outline (rows ``1.3.2 | key | cell …``) in whatever format
+    carried it — the text reader rebuilds it, a DOCX or PDF of that text keeps it — judged by the rows, not by the
+    reader's form: most rows open with a dotted item number."""
+    rows = [row for table in document.tables() for row in table.rows if any(cell.strip() for cell in row)]
+    numbered = sum(1 for row in rows if len(row) >= 2 and _OUTLINE_NUMBER.match(row[0].strip()))
+    return numbered >= 3 and numbered * 2 >= len(rows)
+
+
 def from_outline(document: Document) -> TemplateContent:
     """Read the template from the outline items (rows ``number, key, cell, …`` of the reader's outline table)."""
     items = [

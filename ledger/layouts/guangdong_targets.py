@@ -8,7 +8,7 @@ text 批复表) through :func:`~ledger.layouts.guangdong_forms.from_grid`; both 
 
 from __future__ import annotations
 
-from ledger.layouts.guangdong_forms import from_grid, from_outline
+from ledger.layouts.guangdong_forms import from_grid, from_outline, is_outline
 from ledger.layouts.guangdong_template import build_snapshot, compact
 from ledger.model import Snapshot
 from ledger.readers.document import Document
@@ -46,5 +46,5 @@ class GuangdongDepartmentTargets:
         return found * 10 if found >= MIN_MARKERS else 0
 
     def parse(self, document: Document) -> Snapshot:
-        content = from_outline(document) if document.form == "outline" else from_grid(document)
+        content = from_outline(document) if is_outline(document) else from_grid(document)
         return build_snapshot(content)

@@ -472,7 +472,11 @@ def _read_indicators(state: _State, rows: Sequence[Sequence[str]]) -> None:
                 )
                 row = row + following
                 index += 1
-        if len(row) < columns.width and all(not _trimmed(rest) for rest in body[index:]):
+        if (
+            len(row) < columns.width
+            and all(not _trimmed(rest) for rest in body[index:])
+            and not _continues_previous(columns, row)
+        ):
             _warn_cut_off(state, columns, row, where)
             return
         if len(row) > columns.width:
@@ -493,6 +497,13 @@ def _read_indicators(state: _State, rows: Sequence[Sequence[str]]) -> None:
         if indicator is not None:
             state.indicators.append(indicator)
             state.indicator_rows += 1
+
+
+def _continues_previous(columns: _Columns, row: Sequence[str]) -> bool:
+    """A last row with no label, name or value, only text further right: not a table cut off, but the rest of the
+    row above, carried over a page break (its cells padded short by the trim)."""
+    keys = (columns.level1, columns.level2, columns.name, columns.value)
+    return all(index >= len(row) or not row[index].strip() for index in keys) and any(c.strip() for c in row)
 
 
 def _is_level1(cell: str) -> bool:

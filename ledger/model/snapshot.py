@@ -16,7 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SNAPSHOT_SCHEMA = "ledger.snapshot/1"
 
-Operator = Literal[">=", "<=", "=", ">", "<"]
+#: How a number target is stated: ``>=`` (不低于, ≥, 以上), ``<=`` (不超过, ≤, 以内), ``=`` (the figure itself),
+#: ``>``/``<`` (超过/低于) and ``~`` — approximately (约, 大约, 左右): a figure the source itself calls approximate,
+#: neither a floor nor a ceiling nor exact. ``~`` was added after ``ledger.snapshot/1`` was first published; the
+#: schema name stays (see docs/snapshot-contract.md): an old snapshot never holds it and still reads unchanged.
+Operator = Literal[">=", "<=", "=", ">", "<", "~"]
 
 #: Document kinds (docs/architecture.md §5). A series is (department, fiscal year, document kind).
 DOCUMENT_KINDS = (
@@ -173,7 +177,9 @@ class KeyTask(Model):
 class IndicatorValue(Model):
     """指标值, normalised (docs/architecture.md §4). ``raw`` always keeps the source text.
 
-    Numeric targets have ``op``/``number``/``unit``; ranges also ``upper``. Qualitative targets keep ``text``;
+    Numeric targets have ``op``/``number``/``unit``; ranges also ``upper``. ``op`` is one of ``>=`` (不低于/不少于,
+    以上), ``<=`` (不超过/不高于, 以内/以下), ``>``, ``<``, ``=`` and ``~`` for an approximate figure (约5.5万人次,
+    100人左右): approximately is what the source says, so it is kept, never rounded to ``=``. Qualitative targets keep ``text``;
     ``relative`` marks targets stated against another period (``较上年有所提升``, ``不低于上年度水平``).
     Compound values (``1600人、200人``) list their parts.
     """

@@ -12,7 +12,7 @@ escapes, whatever the input (the property tests hold this).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -343,6 +343,12 @@ _PREFIX_OPERATORS: dict[str, Operator] = {
     "高于": ">",
     "多于": ">",
     "等于": "=",
+    "大约": "~",  # approximately: the source's own hedge, kept as its own operator
+    "约为": "~",
+    "约": "~",
+    "大概": "~",
+    "≈": "~",
+    "~": "~",
 }
 #: Operator words written after the number. In Chinese usage 以上/以下/以内 include the number itself.
 _SUFFIX_OPERATORS: dict[str, Operator] = {
@@ -355,6 +361,7 @@ _SUFFIX_OPERATORS: dict[str, Operator] = {
     "以内": "<=",
     "之内": "<=",
     "内": "<=",
+    "左右": "~",
 }
 #: Units recognised inside prose, where the end of a unit cannot be told from the next word by pattern alone. A
 #: value that is only a number and a unit (``≥12场``) accepts any short word as unit; this list is for prose.
@@ -365,11 +372,15 @@ _KNOWN_UNITS = (
 ).split()
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+def _alternation(words: Iterable[str], guards: Mapping[str, str] | None = None) -> str:
+    """Longest first; ``guards`` puts a lookbehind before a word (what may not stand before it)."""
+    guards = guards or {}
+    return "|".join(guards.get(word, "") + re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-_PREFIX = _alternation(_PREFIX_OPERATORS)
+#: Words that end in 约 without meaning "approximately": 节约5% (save), 签约3家 (sign), 预约 (book) ….
+_NOT_APPROXIMATE = "节制预契条合签公简特邀相履违失践守集婚"
+_PREFIX = _alternation(_PREFIX_OPERATORS, {"约": f"(?<![{_NOT_APPROXIMATE}])"})
 _SUFFIX = _alternation(_SUFFIX_OPERATORS)
 _WORD_UNIT = rf"[A-Za-z{_CJK}㎡²³]"
 #: Any short unit, with ``/``, ``每`` or ``·`` for rates (``元/人/月``, ``元每人每月``, ``次/年``).
@@ -450,9 +461,9 @@ def _single(compact: str, raw: str, *, percent_context: bool) -> IndicatorValue 
     number = _signed(_decimal(match["number"]), match["sign"])
     upper = _decimal(match["upper"]) if match["upper"] else None
     if upper is not None:
-        if upper < number or op != "=" or _is_date(match["upper"], unit):
+        if upper < number or op not in ("=", "~") or _is_date(match["upper"], unit):
             return None  # 5-3个, ≥3-5个, 2024-2025年: not a range target
-        op = ">="
+        op = ">=" if op == "=" else op  # 约3-5个 stays approximate
     elif op == "=" and _is_date(match["number"], unit):
         return None
     if unit is None and percent_context:
@@ -545,9 +556,11 @@ def parse_value(raw: str, *, percent_context: bool = False) -> IndicatorValue:
     - Numeric targets: ``≧95%``, ``≥ 95%``, ``$\\geq 95\\%$``, ``不低于95%``, ``95%以上``, ``>=95%`` all give op
       ``>=``, number ``95``, unit ``%``; ``≤18万元`` gives ``<=``, ``18``, ``万元``. Operator words: ≥ for
       不低于 不少于 不小于 大于等于 至少 达到 and the suffixes 以上 及以上; ≤ for 不高于 不超过 不多于 不大于 小于等于
-      控制在 and the suffixes 以下 以内 内; < for 低于 少于 小于; > for 大于 超过 高于. A bare number (``100%``,
-      ``25个``, ``32000次/年``, ``0``) has op ``=``. ``text`` is ``None`` when the text is nothing but the value.
-    - Ranges (``90%-95%``, ``3-5个``): op ``>=``, ``number`` the lower bound, ``upper`` the upper bound.
+      控制在 and the suffixes 以下 以内 内; < for 低于 少于 小于; > for 大于 超过 高于; ``~`` (approximately) for
+      约 大约 约为 大概 ``≈`` ``~`` and the suffix 左右 (``约5.5万人次`` → ``~``, 5.5, ``万人次``; 节约 签约 预约 … are
+      words, not the hedge). A bare number (``100%``, ``25个``, ``32000次/年``, ``0``) has op ``=``. ``text`` is ``None`` when the text is nothing but the value.
+    - Ranges (``90%-95%``, ``3-5个``): op ``>=``, ``number`` the lower bound, ``upper`` the upper bound; an
+      approximate range (``约3-5个``) keeps op ``~``.
     - Units are kept as written, except that rates get one spelling, ``/`` (``元每人每月`` → ``元/人/月``, see
       :func:`normalise_unit`). Numbers keep their written precision (``100.00``); compare them by value.
     - ``percent_context=True`` is for a cell the source *formatted* as a percentage (a spreadsheet stores ``1``
@@ -716,7 +729,9 @@ def compare_values(old: IndicatorValue, new: IndicatorValue) -> ValueComparison 
        ``modified``.
     4. Units that do not convert into one another (``%`` → ``个``, ``1`` → ``100%``): ``unit-changed``. 元, 万元
        and 亿元 convert (as do 人/万人, 人次/万人次, 次/万次), so ``≤18万元`` and ``≤180000元`` are equal.
-    5. Otherwise each target is read as the set of outcomes that meet it (``≥95`` = [95, ∞), ``<18`` = (-∞, 18),
+    5. An approximate figure (op ``~``: ``约5.5万人次``, ``100人左右``) sets no bound: the same figure (units
+       converted) is ``None``, another figure ``modified``, and ``~`` against any other operator ``op-changed``.
+    6. Otherwise each target is read as the set of outcomes that meet it (``≥95`` = [95, ∞), ``<18`` = (-∞, 18),
        ``=100`` = {100}, ``90-95`` = [90, 95]) and the sets are compared:
        - same set: ``None``, unless a note or prose changed (a year in ``2024年新增…``): ``modified``;
        - new set inside the old one: ``tightened`` (``≥95%`` → ``≥98%``, ``≤18万元`` → ``≤15万元``,
@@ -738,7 +753,20 @@ def compare_values(old: IndicatorValue, new: IndicatorValue) -> ValueComparison 
         return "modified"
     if _base_unit(old.unit)[0] != _base_unit(new.unit)[0]:
         return "unit-changed"
+    if "~" in (old.op, new.op):
+        return _compare_approximate(old, new)
     return _compare_intervals(old, new)
+
+
+def _compare_approximate(old: IndicatorValue, new: IndicatorValue) -> ValueComparison | None:
+    """An approximate figure (约) sets no bound, so it neither tightens nor loosens: the same figure is no change,
+    another figure is ``modified``, and approximate against a bound or an exact figure is ``op-changed``."""
+    if old.op != new.op:
+        return "op-changed"
+    if _interval(old) != _interval(new):
+        return "modified"
+    same_words = _text_key(old.text) == _text_key(new.text) and old.relative == new.relative
+    return None if same_words else "modified"
 
 
 def _compare_intervals(old: IndicatorValue, new: IndicatorValue) -> ValueComparison | None:

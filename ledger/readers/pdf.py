@@ -58,6 +58,21 @@ _PAGE_NUMBER = re.compile(
 )
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9,.;:%)\]]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9(\[]")
+#: A list item's number at the start of a line: ``1.`` ``2、`` ``3．`` (not ``1.5``), ``2.2.`` (a number typed twice,
+#: as publications do) or ``(1)`` ``（2）``;
+#: ``目标2：`` (a short word, a number and a colon) is one too.
+_ITEM_MARKER = re.compile(
+    r"^(?:(?P<n>\d{1,2})[.、．](?:(?P=n)[.、．])?(?!\d)|[(（](?P<m>\d{1,2})[)）]"
+    r"|[\u4e00-\u9fff]{1,4}\s*(?P<w>\d{1,2})\s*[:：])"
+)
+_LATIN_RUN = r"[A-Za-z0-9.,:%()\[\]/_+=-]+"
+#: The end of a line whose last Latin word stands alone on it or right after CJK text (no space before it).
+_BROKEN_WORD = re.compile(rf"(?:^|[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]){_LATIN_RUN}$")
+_SENTENCE_END = re.compile(r"[。！？；!?;]$")
+#: A heading or list item's opening: （四） 四、 3. 3、 (3) 第三章.
+_ORDINAL_START = re.compile(
+    r"^(?:[（(][一二三四五六七八九十百\d]+[）)]|[一二三四五六七八九十百]+[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十百\d]+[章节条部分])"
+)
 
 
 def read_pdf(data: bytes) -> Document:
@@ -302,17 +317,36 @@ def _cell_text(chars: list[dict[str, Any]], cell_width: float) -> str:
     widest = max(line.x1 - line.x0 for line in lines)
     fills_cell = widest >= cell_width - 4 * size
     text = lines[0].text
+    item = _item_number(lines[0].text)
     for previous, line in zip(lines, lines[1:], strict=False):
         wrapped = fills_cell and (previous.x1 - previous.x0) >= widest - 1.5 * size
+        following = _item_number(line.text)
+        if item is not None and following == item + 1:
+            wrapped, item = False, following  # the next item of the cell's list starts a line, however full
         text = join_wrapped(text, line.text, previous.ends_with_space) if wrapped else text + "\n" + line.text
     return clean_cell(text)
 
 
+def _item_number(line: str) -> int | None:
+    """The number of the list item a line opens (``2.保障…``, ``3、…``, ``(4)…``, ``目标2：…``): the next number
+    opens the next item whatever its style (``1.资金…`` then ``目标2：确保…``, as the Laoting tables number them)."""
+    match = _ITEM_MARKER.match(line.strip())
+    return int(match["n"] or match["m"] or match["w"]) if match else None
+
+
 def join_wrapped(head: str, tail: str, spaced: bool = False) -> str:
     """Join a line broken by wrapping: no space between CJK characters, one between two Latin words or where the
-    line ended with a drawn space."""
-    if spaced or (_ASCII_WORD_END.search(head) and _ASCII_WORD_START.match(tail)):
+    line ended with a drawn space.
+
+    A Latin word that fills its line or follows CJK text directly (``…完成202`` / ``4年度``) was broken inside
+    itself — a word too long for the cell (a project code ``13022524P0008F010037`` / ``M``, an amount
+    ``10891.6156`` / ``75``), or a number in Chinese prose, which has no spaces to break at: it continues without
+    a space."""
+    if spaced:
         return f"{head} {tail}"
+    if _ASCII_WORD_END.search(head) and _ASCII_WORD_START.match(tail):
+        last_line = head.rsplit("\n", 1)[-1].strip()
+        return head + tail if _BROKEN_WORD.search(last_line) else f"{head} {tail}"
     return head + tail
 
 
@@ -348,7 +382,12 @@ class _Margins:
             return False
         reaches_right = line.x1 >= self.right[width] - 1.5 * line.char_size
         starts_left = following.x0 <= self.left[width] + 0.5 * following.char_size
-        return reaches_right and starts_left
+        # A sentence ending exactly at the margin, then a numbered heading or item (（四）…, 二、…, 3.…): a new
+        # paragraph that only looks like a wrap.
+        new_item = bool(_SENTENCE_END.search(line.text)) and bool(
+            _ORDINAL_START.match(following.text.strip())
+        )
+        return reaches_right and starts_left and not new_item
 
 
 def _join_pages(pages: Sequence[_PageContent], margins: _Margins) -> list[Block]:

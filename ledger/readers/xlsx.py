@@ -1,7 +1,9 @@
 """XLSX reader (openpyxl): each visible sheet → a paragraph with the sheet's name, then the sheet as one table.
 
 What a cell reads is what Excel displays (:mod:`ledger.readers.xlsx_format`): the cached result of a formula, the
-number rendered through its number format. A formula saved without a cached result is evaluated when it is simple
+number rendered through its number format — with every digit the cell stores: a number format that shows fewer
+decimals than the cell holds rounds only the display, so the reader keeps the stored value (percentages, dates and
+text read as displayed). A formula saved without a cached result is evaluated when it is simple
 arithmetic (:mod:`ledger.readers.xlsx_formula`); otherwise the cell reads empty and the document's
 ``meta["warnings"]`` says which cell and why.
 
@@ -123,7 +125,7 @@ class _WorkbookReader:
                 )
                 computed = None
             value = computed if isinstance(computed, Decimal) else None
-        return clean_cell(display(value, cell.number_format))
+        return clean_cell(display(value, cell.number_format, exact=True))
 
     def _content(self, title: str, row: int, column: int) -> CellContent:
         """A cell as a formula operand: cached or evaluated number, text, or ``None`` when empty."""

@@ -1,8 +1,10 @@
-"""What a spreadsheet cell displays: its value rendered through its number format (数字格式), as Excel shows it.
+"""What a spreadsheet cell says: its value rendered through its number format (数字格式), as Excel shows it.
 
-A publication is what the reader saw, not what the cell stores: a stored ``1`` under a percent format reads
-``100%``; ``82800.920000000013`` under ``0.00`` reads ``82800.92``; ``1234.5`` under ``#,##0.00`` reads
-``1,234.50``. Floats go through :class:`~decimal.Decimal` at Excel's own precision (15 significant digits), so no
+Where the display carries meaning, the text is what the reader saw: a stored ``1`` under a percent format reads
+``100%``; a date reads as its format spells it; ``1234.5`` under ``#,##0.00`` reads ``1,234.50``; a literal unit
+(``0.00"万元"``) stays. What the display only rounds away is not meaning: :func:`display` with ``exact=True`` (what
+the XLSX reader uses) keeps every stored digit — ``10891.615675`` under ``0.00`` reads ``10891.615675``, as the same
+publication printed in full (text, DOCX, PDF) says, so one publication gives one snapshot in every format. Floats go through :class:`~decimal.Decimal` at Excel's own precision (15 significant digits), so no
 binary artefact (``0.30000000000000004``) ever reaches the text.
 
 Covered: General, ``0``/``#``/``?`` digit placeholders with decimals and thousands separators, percent, literals
@@ -42,8 +44,13 @@ def plain(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def display(value: object, number_format: str = "General") -> str:
-    """The text a cell shows for ``value`` under ``number_format``."""
+def display(value: object, number_format: str = "General", *, exact: bool = False) -> str:
+    """The text a cell shows for ``value`` under ``number_format``.
+
+    With ``exact=True`` a number keeps every digit it stores even where the format shows fewer (``10891.615675``
+    under ``0.00`` reads ``10891.615675``, not ``10891.62``): the format's grouping, literals and minimum decimals
+    still apply. Percentages, dates and text read as displayed either way: there the display is the meaning.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -55,7 +62,7 @@ def display(value: object, number_format: str = "General") -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     if isinstance(value, int | float | Decimal):
-        return _number(to_decimal(value), number_format)
+        return _number(to_decimal(value), number_format, exact=exact)
     return str(value)
 
 
@@ -88,14 +95,14 @@ def _text_section(value: str, number_format: str) -> str:
     return value
 
 
-def _number(number: Decimal, number_format: str) -> str:
+def _number(number: Decimal, number_format: str, *, exact: bool = False) -> str:
     sections = _sections(number_format if number_format.strip() else "General")
     section, signed = _pick_section(sections, number)
     if section.strip().lower() in ("general", "", "@"):
         return plain(number) if signed else plain(abs(number))
     if _is_date_section(section):
         return plain(number)
-    rendered = _render_numeric(abs(number) if not signed else number, section)
+    rendered = _render_numeric(abs(number) if not signed else number, section, exact=exact)
     return rendered if rendered is not None else plain(number)
 
 
@@ -147,8 +154,10 @@ def _text_of(tokens: list[Token]) -> str:
     return "".join(text for _, text in tokens)
 
 
-def _render_numeric(number: Decimal, section: str) -> str | None:
-    """Render ``number`` into a numeric section; ``None`` for patterns this does not know (fractions)."""
+def _render_numeric(number: Decimal, section: str, *, exact: bool = False) -> str | None:
+    """Render ``number`` into a numeric section; ``None`` for patterns this does not know (fractions).
+
+    ``exact`` keeps the stored digits beyond the section's decimals, except under a percent sign."""
     tokens = _tokens(section)
     pattern = [text if not literal else "" for literal, text in tokens]
     if "/" in pattern:
@@ -171,11 +180,11 @@ def _render_numeric(number: Decimal, section: str) -> str | None:
         while end < len(pattern) and pattern[end] and pattern[end] in "0#?":
             end += 1
     percent = sum(1 for char in pattern if char == "%")
-    rendered = _digits(number.scaleb(2 * percent), "".join(pattern[start:end]))
+    rendered = _digits(number.scaleb(2 * percent), "".join(pattern[start:end]), exact=exact and not percent)
     return _text_of(tokens[:start]) + rendered + _text_of(tokens[end:])
 
 
-def _digits(number: Decimal, run: str) -> str:
+def _digits(number: Decimal, run: str, *, exact: bool = False) -> str:
     mantissa_run, _, exponent_run = run.partition("E") if "E" in run else run.partition("e")
     integer_run, _, fraction_run = mantissa_run.partition(".")
     scale_commas = len(integer_run) - len(integer_run.rstrip(","))
@@ -191,6 +200,12 @@ def _digits(number: Decimal, run: str) -> str:
         number = number.scaleb(-exponent)
         sign = "-" if exponent < 0 else ("+" if exponent_run.startswith("+") else "")
         exponent_text = "E" + sign + str(abs(exponent)).rjust(exponent_run.count("0"), "0")
+    if exact:
+        stored_exponent = (
+            number.normalize(Context(prec=max(28, len(number.as_tuple().digits)))).as_tuple().exponent
+        )
+        if isinstance(stored_exponent, int):
+            max_fraction = max(max_fraction, -stored_exponent)
     rounded = number.quantize(Decimal(1).scaleb(-max_fraction), rounding=ROUND_HALF_UP)
     negative = rounded < 0
     digits = format(abs(rounded), "f")

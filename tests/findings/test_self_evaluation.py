@@ -35,6 +35,11 @@ from ledger.query.outcomes import project_outcome
         ),
         ("≥95%", "基本完成", Assessment("not-comparable", why="a numeric target with a result in words")),
         ("≥4000人", "0.4万人", Assessment("not-comparable", why="units differ: 人 / 万人")),
+        (
+            "约5.5万人次",
+            "5.4万人次",
+            Assessment("not-comparable", why="an approximate target (约, 左右) sets no bound"),
+        ),
     ],
 )
 def test_a_result_against_its_target(target: str, result: str, expected: Assessment) -> None:

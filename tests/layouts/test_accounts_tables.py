@@ -65,6 +65,17 @@ def test_spans_of_a_two_row_header_are_restored() -> None:
     ]
 
 
+def test_a_header_row_padded_with_blanks_reads_like_the_short_row() -> None:
+    """A PDF or XLSX grid pads the row DOCX leaves short: trailing blanks carry no position (it once shifted every
+    column of the Haigang 收入总表 rebuilt as a PDF by one)."""
+    short = [
+        ("序号", "功能分类科目", "合计", "本年收入", "上年结转"),
+        ("", "科目    编码", "科目名称", "", "小计", "财政拨款收入", "事业收入", "其他收入", ""),
+    ]
+    padded = [short[0] + ("",) * 4, short[1]]
+    assert header_columns(padded, 9) == header_columns(short, 9)
+
+
 def test_a_repeated_foot_label_starts_a_new_group() -> None:
     header = [("序号", "收入", "支出"), ("", "项  目", "预算数", "项  目", "预算数")]
     assert _columns(header_columns(header, 5)) == [

@@ -294,6 +294,16 @@ def test_zhanjiang_warnings_say_what_was_lost(zhanjiang: Snapshot) -> None:
     assert placeholders == ["1.7.3 三级指标 #9", "1.7.3 三级指标 #16"]
 
 
+@pytest.mark.parametrize("form", ["docx", "tab-rows", "pdf"])
+def test_the_outline_is_read_as_an_outline_whichever_reader_carried_it(
+    form: str, zhanjiang: Snapshot
+) -> None:
+    """The numbered outline is recognised by its rows, not by the reader's form name (a DOCX of it once lost the
+    department's name)."""
+    outline = read_text((SEEDS / "zhanjiang-hrss-2024-targets.txt").read_bytes())
+    assert LAYOUT.parse(Document(blocks=outline.blocks, form=form)) == zhanjiang
+
+
 # --- one template, two forms ----------------------------------------------------------------------------------
 
 GRID = "\n".join(

@@ -257,6 +257,13 @@ def test_row_with_text_but_no_name_or_value_continues_the_indicator_above() -> N
     assert codes(warnings) == [ROW_CONTINUED]
 
 
+def test_the_last_row_carried_over_a_page_break_continues_the_indicator_above() -> None:
+    """The table's last row cut by a page break: its rest (text under 绩效指标描述 only) is no table cut off."""
+    project, warnings = parse_project_table(full_table(INDICATOR_ROWS[5], ("", "", "", "（含见习人员）")))
+    assert project.indicators[-1].description == f"{INDICATOR_ROWS[5][3]}\n（含见习人员）"
+    assert codes(warnings) == [ROW_CONTINUED]
+
+
 def test_table_cut_inside_an_indicator_row_keeps_the_project_and_says_what_is_missing() -> None:
     project, warnings = parse_project_table(
         full_table(INDICATOR_ROWS[0], ("", "质量指标", "考核奖励金发放率")),

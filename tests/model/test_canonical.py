@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import rfc8785
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from ledger.model import Department, Project, Snapshot
 from ledger.model.canonical import canonical_bytes, decimal_text, snapshot_hash, snapshot_json, to_jsonable
+from ledger.model.values import parse_value
 
 
 @pytest.mark.parametrize(
@@ -113,3 +115,22 @@ def test_generated_snapshots_hash_the_same_on_both_paths() -> None:
         projects=[project],
     )
     assert canonical_bytes(snapshot) == rfc8785.dumps(to_jsonable(snapshot))
+
+
+GOLDEN = sorted((Path(__file__).resolve().parents[2] / "snapshots").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_snapshots_recorded_before_the_approximate_operator_read_and_hash_as_before(path: Path) -> None:
+    """``~`` (约, docs/snapshot-contract.md) was added under ``ledger.snapshot/1``: a snapshot written before it
+    reads into the model and back to the very same canonical JSON, so its content hash is unchanged."""
+    recorded = json.loads(path.read_text("utf-8"))
+    snapshot = Snapshot.model_validate(recorded)
+    assert to_jsonable(snapshot) == recorded
+    assert snapshot_json(snapshot) == rfc8785.dumps(recorded).decode("utf-8")
+
+
+def test_an_approximate_value_survives_the_canonical_round_trip() -> None:
+    value = parse_value("约5.5万人次")
+    assert value.op == "~"
+    assert type(value).model_validate(json.loads(canonical_bytes(value))) == value

@@ -202,7 +202,7 @@ def test_parse_percent_rejects_text_that_is_no_percentage(raw: str) -> None:
 # parse_value: every 指标值 form of the five seeds, and the forms docs/architecture.md §4 lists
 # ----------------------------------------------------------------------------------------------------------------
 
-GE, LE, EQ, GT, LT = ">=", "<=", "=", ">", "<"
+GE, LE, EQ, GT, LT, APPROX = ">=", "<=", "=", ">", "<", "~"
 
 #: (raw, op, number, unit, upper) for values that are nothing but a number target (text None, relative False).
 NUMERIC_FORMS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -324,6 +324,22 @@ NUMERIC_FORMS: list[tuple[str, str, str, str | None, str | None]] = [
     ("$\\leq 3.0\\%$", LE, "3.0", "%", None),
     ("≥ 4900 人", GE, "4900", "人", None),
     ("≥ 160000 人", GE, "160000", "人", None),
+    # qualifiers (限定词): 约/左右 approximately, 不低于/不少于 at least, 以内/不超过 at most
+    ("约5.5万人次", APPROX, "5.5", "万人次", None),
+    ("大约100人", APPROX, "100", "人", None),
+    ("约为3个", APPROX, "3", "个", None),
+    ("大概20场", APPROX, "20", "场", None),
+    ("100人左右", APPROX, "100", "人", None),
+    ("5.5万人次左右", APPROX, "5.5", "万人次", None),
+    ("约95%左右", APPROX, "95", "%", None),  # both hedges at once: still approximately
+    ("≈80%", APPROX, "80", "%", None),
+    ("~3000人", APPROX, "3000", "人", None),
+    ("约3-5个", APPROX, "3", "个", "5"),  # an approximate range keeps its hedge
+    ("不低于98%", GE, "98", "%", None),
+    ("不少于1,500人", GE, "1500", "人", None),
+    ("1500人以内", LE, "1500", "人", None),
+    ("30个工作日以内", LE, "30", "个工作日", None),
+    ("不超过3次", LE, "3", "次", None),
     # Zhanjiang (湛江市)
     ("≥200课时", GE, "200", "课时", None),
     ("≥90%", GE, "90", "%", None),
@@ -387,6 +403,10 @@ def test_parse_value_text(raw: str, relative: bool) -> None:
         ("较上年增长不低于5%", GE, "5", "%", True),
         ("2000 元/人/年(省级承担 65%，地方承担 35%)", EQ, "2000", "元/人/年", False),
         ("2000 元/人/年(省级承担 65%，地方承担\n35%)", EQ, "2000", "元/人/年", False),
+        ("服务群众约5.5万人次", APPROX, "5.5", "万人次", False),
+        ("为企业节约成本10万元", EQ, "10", "万元", False),  # 节约 (save) is a word, not the hedge 约
+        ("新签约企业3家", EQ, "3", "家", False),
+        ("培训人数300人左右", APPROX, "300", "人", False),
     ],
 )
 def test_parse_value_keeps_the_words_around_a_number(
@@ -526,6 +546,13 @@ def test_every_seed_cell_parses_or_raises_value_parse_error() -> None:
         ("90%-95%", "92%-97%", "modified"),
         ("≥95%", "≤5%", "op-changed"),
         ("=100%", "<100%", "op-changed"),
+        # approximate figures set no bound
+        ("约5.5万人次", "5.5万人次左右", None),
+        ("约5.5万人次", "约55000人次", None),  # 万人次 and 人次 convert
+        ("约5.5万人次", "约6万人次", "modified"),
+        ("约5.5万人次", "5.5万人次", "op-changed"),  # the hedge dropped is a change of the target's kind
+        ("约100人", "≥100人", "op-changed"),
+        ("约3-5个", "3-5个", "op-changed"),
         ("≥95%", "≥95个", "unit-changed"),
         ("1", "100%", "unit-changed"),
         ("≤18万元", "≤18人", "unit-changed"),
@@ -627,7 +654,7 @@ def test_parse_amount_and_percent_raise_only_value_parse_error(text: str) -> Non
             pass
 
 
-_OPS = ["≥", "≧", "≤", ">", "<", "=", "", "不低于", "不超过", "低于", "大于"]
+_OPS = ["≥", "≧", "≤", ">", "<", "=", "", "不低于", "不超过", "低于", "大于", "约", "≈"]
 _UNITS = ["%", "万元", "元", "人", "万人", "个", "次/年", "元每人每月", ""]
 
 
@@ -637,7 +664,7 @@ def value_text(draw: st.DrawFn) -> str:
     form = draw(st.sampled_from(["op", "suffix", "range", "compound", "prose"]))
     op, unit = draw(st.sampled_from(_OPS)), draw(st.sampled_from(_UNITS))
     if form == "suffix":
-        return f"{number}{unit}{draw(st.sampled_from(['以上', '以下', '以内']))}"
+        return f"{number}{unit}{draw(st.sampled_from(['以上', '以下', '以内', '左右']))}"
     if form == "range":
         return f"{number}-{number + draw(st.integers(0, 50))}{unit}"
     if form == "compound":
@@ -707,7 +734,7 @@ def test_percent_formatted_spreadsheet_cells() -> None:
     assert [(v.number, v.unit) for v in percent_cells] == [(D("100"), "%"), (D("95"), "%"), (D("95"), "%")]
     expected = {
         "25000人": ("=", D("25000"), "人"),
-        "约5.5万人次": ("=", D("5.5"), "万人次"),
+        "约5.5万人次": ("~", D("5.5"), "万人次"),  # approximately, kept (it once read "= 5.5")
         "7万张": ("=", D("7"), "万张"),
         "不低于60户/人.月": (">=", D("60"), "户/人/月"),
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import docx
@@ -95,12 +95,25 @@ class PdfStyle:
     repeat_rows: int = 0
     #: Draw the top rule of a table continued on a new page (some exporters leave it out).
     rule_continued_top: bool = True
+    #: Indent each paragraph's first line by this many characters (首行缩进: Chinese body text is set so).
+    indent: int = 0
 
 
-def pdf_of(blocks: Sequence[Paragraph | Table | str], style: PdfStyle = PdfStyle()) -> bytes:
+#: Where a table breaks across pages besides where the page is full: row index → how many of the row's lines stay
+#: on the page before the break (0: the row starts the next page; 1 or more: the row itself is cut, its cells
+#: continuing on the next page — a label split as ``八、社会保障和就`` / ``业支出``).
+Breaks = Mapping[int, int]
+
+
+def pdf_of(
+    blocks: Sequence[Paragraph | Table | str],
+    style: PdfStyle = PdfStyle(),
+    breaks: Mapping[int, Breaks] | None = None,
+) -> bytes:
     """A text-layer PDF: paragraphs wrapped to the page, tables ruled, page breaks where the page is full.
 
-    A string in ``blocks`` is a page-break marker when it is ``"\\f"``.
+    A string in ``blocks`` is a page-break marker when it is ``"\\f"``. ``breaks`` forces page breaks inside
+    tables, by the table's index in ``blocks`` (see :data:`Breaks`).
     """
     from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
@@ -111,13 +124,13 @@ def pdf_of(blocks: Sequence[Paragraph | Table | str], style: PdfStyle = PdfStyle
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=(style.page_width, style.page_height))
     writer = _PdfWriter(pdf, style, pdfmetrics.stringWidth)
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if isinstance(block, str):
             writer.new_page()
         elif isinstance(block, Paragraph):
             writer.paragraph(block.text)
         else:
-            writer.table(block)
+            writer.table(block, (breaks or {}).get(index, {}))
     pdf.save()
     return out.getvalue()
 
@@ -137,6 +150,7 @@ class _PdfWriter:
         self.style = style
         self.string_width = string_width
         self.y = style.page_height - style.margin
+        self._first_on_page = True
         self._start_page()
 
     def _start_page(self) -> None:
@@ -152,11 +166,12 @@ class _PdfWriter:
 
     def wrap(self, text: str, width: float) -> list[str]:
         """Break each line of ``text`` to ``width`` as a word processor does: between CJK characters anywhere,
-        Latin words and numbers only at spaces (a space at a break stays at the end of the line)."""
+        Latin words and numbers only at spaces (a space at a break stays at the end of the line), and a word wider
+        than the whole line between its characters (it would otherwise run into the next cell)."""
         lines: list[str] = []
         for source in text.split("\n"):
             line = ""
-            for token in _WRAP_TOKENS.findall(source):
+            for token in self._tokens(source, width):
                 if line.strip() and self.width_of((line + token).rstrip()) > width:
                     lines.append(line)
                     line = token.lstrip() if token.isspace() else token
@@ -165,33 +180,71 @@ class _PdfWriter:
             lines.append(line)
         return lines
 
-    def paragraph(self, text: str) -> None:
-        width = self.style.page_width - 2 * self.style.margin
-        for line in self.wrap(text, width):
-            if self.y - self.style.line_height < self.style.margin:
-                self.new_page()
-            self.y -= self.style.line_height
-            self.pdf.drawString(self.style.margin, self.y + 3, line)  # type: ignore[attr-defined]
+    def _tokens(self, source: str, width: float) -> list[str]:
+        tokens: list[str] = []
+        for token in _WRAP_TOKENS.findall(source):
+            if len(token) > 1 and self.width_of(token.rstrip()) > width:
+                tokens += list(token)
+            else:
+                tokens.append(token)
+        return tokens
 
-    def table(self, table: Table) -> None:
+    def paragraph(self, text: str) -> None:
+        style = self.style
+        width = style.page_width - 2 * style.margin
+        indent = style.indent * style.font_size
+        lines = self.wrap(text, width - indent)
+        if (
+            indent and len(lines) > 1
+        ):  # only the first line is narrower: the rest is wrapped again to the width
+            lines = lines[:1] + self.wrap("".join(lines[1:]), width)
+        for n, line in enumerate(lines):
+            if self.y - style.line_height < style.margin:
+                self.new_page()
+            self.y -= style.line_height
+            x = style.margin + (indent if n == 0 else 0)
+            self.pdf.drawString(x, self.y + 3, line)  # type: ignore[attr-defined]
+
+    def table(self, table: Table, breaks: Breaks | None = None) -> None:
         style = self.style
         width = style.page_width - 2 * style.margin
         column = width / table.width
-        first_on_page = True
-        repeated = list(table.rows[: style.repeat_rows])
+        self._first_on_page = True
+        breaks = breaks or {}
         for index, row in enumerate(table.rows):
             cells = list(row) + [""] * (table.width - len(row))
             wrapped = [self.wrap(text, column - 2 * style.padding) for text in cells]
-            height = max(len(lines) for lines in wrapped) * style.line_height + 2 * style.padding
-            if self.y - height < style.margin:
-                self.new_page()
-                first_on_page = True
-                for header in repeated if index >= len(repeated) else []:
-                    self._row(list(header) + [""] * (table.width - len(header)), column, first_on_page, True)
-                    first_on_page = False
-            self._row(cells, column, first_on_page, index == 0 or style.rule_continued_top, wrapped, height)
-            first_on_page = False
+            kept = breaks.get(index)
+            if kept is not None and 0 < kept < max(len(lines) for lines in wrapped):
+                # the row is cut by the page break: its first lines here, the rest of every cell on the next page
+                self._fit(table, index, [lines[:kept] or [""] for lines in wrapped], column)
+                self._page_break(table, index, column)
+                wrapped = [lines[kept:] or [""] for lines in wrapped]
+            elif kept is not None and not self._first_on_page:
+                self._page_break(table, index, column)
+            self._fit(table, index, wrapped, column)
         self.y -= style.line_height
+
+    def _fit(self, table: Table, index: int, wrapped: list[list[str]], column: float) -> None:
+        """Draw one row (or the part of it on this page), starting a new page first if it does not fit."""
+        style = self.style
+        height = max(len(lines) for lines in wrapped) * style.line_height + 2 * style.padding
+        if self.y - height < style.margin:
+            self._page_break(table, index, column)
+        rule_top = index == 0 or style.rule_continued_top
+        self._row(
+            ["\n".join(lines) for lines in wrapped], column, self._first_on_page, rule_top, wrapped, height
+        )
+        self._first_on_page = False
+
+    def _page_break(self, table: Table, index: int, column: float) -> None:
+        """A new page, with the table's header rows repeated on it when the style says so."""
+        repeated = list(table.rows[: self.style.repeat_rows])
+        self.new_page()
+        self._first_on_page = True
+        for header in repeated if index >= len(repeated) else []:
+            self._row(list(header) + [""] * (table.width - len(header)), column, self._first_on_page, True)
+            self._first_on_page = False
 
     def _row(
         self,

@@ -55,6 +55,35 @@ def test_wrapped_latin_words_and_numbers_keep_their_space() -> None:
     assert join_wrapped("台山财政", "100% 分担", spaced=True) == "台山财政 100% 分担"
 
 
+def test_a_word_too_long_for_its_cell_is_whole_again() -> None:
+    """A project code or an amount broken at the cell's edge (no space in the line) continues without a space."""
+    table = Table(
+        rows=(("项目编码", "13022524P0008F010037M"), ("基本支出", "10891.615675"), ("采购品目", "A05049900"))
+    )
+    document = read_pdf(pdf_of([table], PdfStyle(page_width=180)))
+    assert _tables(document.blocks) == [table]
+    assert join_wrapped("13022524P0008F", "010037M") == "13022524P0008F010037M"
+    assert join_wrapped("a word", "wrapped") == "a word wrapped"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "1.保障人民调解员工资及办公设施\n2.保障工作的顺利开展\n3.维护劳动关系和谐稳定",
+        "1.1.保障干部人事档案管理工作的顺利进行。\n2.2.对区政府系统机关事业单位副科级以下干部人事档案进行管理。",
+        "(1)保障人民调解员工资及办公设施\n(2)保障工作的顺利开展",
+        "目标1：保障人民调解员工资及办公\n目标2：保障工作的顺利开展",
+        "1.保障人民调解员工资及办公设施\n目标2：保障工作的顺利开展",
+    ],
+    ids=["numbered", "numbered-twice", "bracketed", "labelled", "mixed"],
+)
+def test_the_next_item_of_a_list_starts_a_line_even_after_a_full_line(cell: str) -> None:
+    """``2.保障工作的顺利开展`` may fill the cell exactly, like a wrapped line: ``3.`` still begins a new item."""
+    table = Table(rows=(("绩效目标", cell), ("项目", "——")))
+    document = read_pdf(pdf_of([table], PdfStyle(page_width=(10 * 10 + 8) * 2 + 80)))
+    assert _tables(document.blocks) == [table]
+
+
 def test_a_paragraph_broken_over_lines_is_one_paragraph_again() -> None:
     text = "本表反映部门年度总体收支预算情况。根据《江苏省财政厅关于2017年省级部门预算的批复》填列。" * 6
     blocks = [Paragraph("一、收支预算总表情况说明"), Paragraph(text), Paragraph("二、收入预算总表情况说明")]

@@ -82,6 +82,38 @@ def test_cells_read_as_excel_displays_them(value: object, number_format: str, sh
     assert display(value, number_format) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "number_format", "read"),
+    [
+        (10891.615675, "0.00", "10891.615675"),  # the Zhanjiang 基本支出: the format rounds the display only
+        (72807.384975, "#,##0.00", "72,807.384975"),
+        (61915.7693, '0.00"万元"', "61915.7693万元"),
+        (82800.920000000013, "0.00", "82800.92"),  # float noise beyond Excel's 15 digits is not a digit
+        (6730, "0.00", "6730.00"),  # the format's minimum decimals still apply
+        (2.675, "0", "2.675"),
+        (-1234.5678, "#,##0.00;(#,##0.00)", "(1,234.5678)"),
+        (0.123456, "0.00%", "12.35%"),  # a percentage reads as displayed: the display is the meaning
+        (1, "0%", "100%"),
+        (dt.date(2024, 12, 31), "yyyy-mm-dd", "2024-12-31"),
+        ("≥95%", "0.00", "≥95%"),
+    ],
+)
+def test_the_reader_keeps_every_stored_digit_the_format_hides(
+    value: object, number_format: str, read: str
+) -> None:
+    assert display(value, number_format, exact=True) == read
+
+
+def test_a_workbook_cell_formatted_to_fewer_decimals_reads_its_stored_value() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["基本支出", 10891.615675, "=B1+1"])
+    for cell in sheet[1][1:]:
+        cell.number_format = "0.00"
+    assert _table(read_xlsx(_save(workbook))).rows == (("基本支出", "10891.615675", "10892.615675"),)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
