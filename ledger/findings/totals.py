@@ -3,7 +3,8 @@
 Checked, when the snapshot has them:
 
 - the accounts (收支总表): 收入总计 = 支出总计; 本年收入合计 + 上年结转结余 = 收入总计; 本年支出合计 + 年终结转结余 =
-  支出总计; 基本支出 + 项目支出 = 本年支出合计; the income and expenditure lines of the 收支总表 against 本年收入合计
+  支出总计; 本年支出合计 = 基本支出 + 项目支出 + the other uses of money the document prints (单位预留机动经费,
+  事业单位经营支出, 上缴上级支出, 对附属单位补助支出: see :data:`OTHER_USES`); the income and expenditure lines of the 收支总表 against 本年收入合计
   and 本年支出合计;
 - the functional classification (功能分类科目, 支出总表 and 一般公共预算财政拨款支出表): each 类/款 line against its
   sub-lines, column by column; 基本支出 + 项目支出 = 合计 on every line; the 类 lines against the accounts' totals;
@@ -103,10 +104,15 @@ def check(item: Sum) -> Finding | None:
     )
 
 
+#: Uses of money (支出用途) besides 基本支出 and 项目支出 that a 收支总表 may print, and that 本年支出合计 includes:
+#: 单位预留机动经费 (a reserve line of Jiangsu provincial budgets), 事业单位经营支出, 上缴上级支出, 对附属单位补助支出.
+OTHER_USES = ("单位预留机动经费", "预留机动经费", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出")
+
+
 def find(snapshot: Snapshot) -> list[Finding]:
     sums: list[Sum] = []
     if snapshot.accounts is not None:
-        sums += accounts_sums(snapshot.accounts)
+        sums += accounts_sums(snapshot.accounts, other_uses(snapshot.budget_overview.expenditure))
         sums += project_sums(snapshot)
     sums += overview_sums("expenditure", "预算支出", snapshot.budget_overview.expenditure)
     sums += overview_sums("income", "收入来源", snapshot.budget_overview.income)
@@ -117,8 +123,17 @@ def find(snapshot: Snapshot) -> list[Finding]:
 # --- the accounts (收支总表 and its detail tables) --------------------------------------------------------------------
 
 
-def accounts_sums(accounts: Accounts) -> list[Sum]:
+def other_uses(expenditure: Sequence[Line]) -> tuple[tuple[str, Decimal | None], ...]:
+    """The uses of money of :data:`OTHER_USES` the snapshot's 预算整体情况 holds (what the document printed)."""
+    return tuple(
+        (line.name, line.amount) for line in expenditure if strip_enumerator(line.name).strip() in OTHER_USES
+    )
+
+
+def accounts_sums(accounts: Accounts, uses: tuple[tuple[str, Decimal | None], ...] = ()) -> list[Sum]:
+    """The 收支总表's identities; ``uses`` are the document's other uses of money (see :func:`other_uses`)."""
     a = accounts
+    named_uses = " + ".join(("基本支出", "项目支出", *(name for name, _ in uses)))
     where = "accounts 收支总表"
     sums = [
         Sum(
@@ -150,8 +165,8 @@ def accounts_sums(accounts: Accounts) -> list[Sum]:
             "accounts:basic-plus-project",
             "本年支出合计",
             a.current_year_expenditure,
-            "基本支出 + 项目支出",
-            (("基本支出", a.basic_expenditure), ("项目支出", a.project_expenditure)),
+            named_uses,
+            (("基本支出", a.basic_expenditure), ("项目支出", a.project_expenditure), *uses),
         ),
     ]
     if a.income_lines:

@@ -21,12 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.errors import ValueParseError
-from ledger.model import Line, ParseWarning
-from ledger.model.values import amount_in_wanyuan
+from ledger.layouts.common import AmountReader, has_ordinal, is_of_which, squash, strip_ordinal
+from ledger.model import Line
 from ledger.readers.document import Table
 
-_SPACES = re.compile(r"[\s\u3000]+")
 #: Title-row cells: ``预算年度：2024``, ``单位：万元``, ``截止时间：2023-12-31``, ``部门：…``.
 _META_CELL = re.compile(r"^(预算年度|单位|截止时间|截止日期|编制单位|部门)[：:]")
 _DEPARTMENT_CELL = re.compile(r"^(?P<code>\d{3,})\s*(?P<name>\D.*)$")
@@ -36,33 +34,7 @@ _UNIT_CELL = re.compile(r"^单位[：:]\s*(?P<unit>\S+)$")
 _COLUMN_NUMBER_HEAD = "栏次"
 _NUMBERISH = re.compile(r"^[-+]?[\d,，]*\.?\d+$")
 _SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-#: Ordinal prefixes of line names: ``一、`` ``（一）`` ``1、`` ``1.`` ``(1)`` and the ``其中：`` of sub-lines.
-_ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]、?|\d+[、.．](?!\d))\s*"
-)
-_OF_WHICH = re.compile(r"^其中[：:]\s*")
 _SUMMARY = re.compile(r"(合计|总计|小计|总额)$")
-
-
-def squash(text: str) -> str:
-    """Header text without the spaces DOCX tables pad it with: ``科目    编码`` → ``科目编码``."""
-    return _SPACES.sub("", text)
-
-
-def strip_ordinal(name: str) -> str:
-    """A line name without its printed ordinal or ``其中：`` (they shift between years; the name does not)."""
-    name = name.strip()
-    name = _OF_WHICH.sub("", name)
-    return _ORDINAL.sub("", name).strip()
-
-
-def has_ordinal(name: str) -> bool:
-    return bool(_ORDINAL.match(name.strip()))
-
-
-def is_of_which(name: str) -> bool:
-    """``其中：…`` — the first sub-line of the line above it."""
-    return bool(_OF_WHICH.match(name.strip()))
 
 
 @dataclass(frozen=True)
@@ -115,25 +87,6 @@ class AccountTable:
                 continue
             return column
         return None
-
-
-@dataclass
-class AmountReader:
-    """Reads money cells, collecting a warning for every cell that is neither blank nor an amount."""
-
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-    def read(self, cell: str, where: str, unit: str | None = None) -> Decimal | None:
-        """The cell in 万元; a bare number is in ``unit``, the money unit the table states (万元 when it states none)."""
-        try:
-            return amount_in_wanyuan(cell, unit or "万元")
-        except ValueParseError:
-            self.warnings.append(
-                ParseWarning(
-                    code="unreadable-amount", message=f"not an amount: {cell.strip()!r}", where=where
-                )
-            )
-            return None
 
 
 def read_account_table(table: Table) -> AccountTable:
@@ -280,7 +233,7 @@ def subject_rows(table: AccountTable, where: str, amounts: AmountReader) -> list
             continue
         label = code or squash(name)
         values = {
-            c.index: amounts.read(row[c.index], f"{where}, {label}, {c.label}", table.meta.money_unit)
+            c.index: amounts.amount(row[c.index], f"{where}, {label}, {c.label}", table.meta.money_unit)
             for c in value_columns
         }
         result.append(SubjectRow(code=code or None, name=name, amounts=values))
@@ -359,7 +312,7 @@ def _read_side(
         if not name:
             continue
         values = tuple(
-            amounts.read(row[c.index], f"{where}, {squash(name)}, {c.label}", table.meta.money_unit)
+            amounts.amount(row[c.index], f"{where}, {squash(name)}, {c.label}", table.meta.money_unit)
             for c in columns
         )
         entry = StatementEntry(name=name, amounts=values)
@@ -408,25 +361,3 @@ def flatten(lines: Iterable[Line]) -> list[Line]:
 
 
 # --- reconciliation ------------------------------------------------------------------------------------------------
-
-
-def total(amounts: Iterable[Decimal | None]) -> Decimal:
-    """Sum where a blank cell counts as nothing (blank means no money in these tables)."""
-    return sum((amount for amount in amounts if amount is not None), Decimal(0))
-
-
-def mismatch(
-    expected: Decimal | None, parts: Iterable[Decimal | None], what: str, where: str
-) -> ParseWarning | None:
-    """A ``totals-mismatch`` warning when ``parts`` do not add up to ``expected`` (None when they do).
-
-    ``what`` names the identity checked (``收入总计 = 本年收入合计 + 上年结转结余``); the message gives the printed
-    total, then the sum of its printed parts.
-    """
-    parts = list(parts)
-    if expected is None and all(part is None for part in parts):
-        return None
-    got = total(parts)
-    if (expected or Decimal(0)) == got:
-        return None
-    return ParseWarning(code="totals-mismatch", message=f"{what}: {expected} ≠ {got}", where=where)

@@ -27,9 +27,10 @@ from decimal import Decimal
 
 from ledger.errors import ParseError
 from ledger.layouts import disclosure_narrative as narrative
-from ledger.layouts.accounts_tables import TableMeta, mismatch, read_account_table, total
+from ledger.layouts.accounts_tables import TableMeta, read_account_table
 from ledger.layouts.claims import read_statements, with_entities
-from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned, table_kind
+from ledger.layouts.common import captioned_tables, mismatch, table_kind, total
+from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned
 from ledger.layouts.project_table import (
     TRUNCATED,
     is_project_table,
@@ -48,13 +49,18 @@ from ledger.model import (
     Unit,
 )
 from ledger.model.notices import extract_notices
-from ledger.readers.document import Block, Document, Paragraph, Table
+from ledger.readers.document import Block, Document, Table
 
 #: Account-table kinds whose presence marks a budget disclosure (at least two of them must be captioned).
-_CORE_KINDS = {"statement", "income", "expenditure", "fiscal-statement", "economic", "three-public"}
-_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
-#: A caption is a title line; a longer paragraph right above a table is prose, not the table's name.
-_CAPTION_MAX = 100
+_CORE_KINDS = {
+    "statement",
+    "income",
+    "expenditure",
+    "fiscal-statement",
+    "general-economic",
+    "fiscal-economic",
+    "three-public",
+}
 _TITLE = re.compile(r"^(?P<name>\S{2,40}?)(?P<year>20\d{2})年(?:度)?部门预算")
 
 
@@ -72,13 +78,13 @@ class HebeiBudgetDisclosureLayout:
     """Hebei 部门预算公开: account tables by 功能分类/经济分类 subject, 情况说明, project target tables."""
 
     name = "hebei-budget-disclosure"
-    version = "2"  # 2: the narrative's claims (statements)
+    version = "3"  # 2: standard tables (#15); 3: the narrative's claims (statements)
     looks_for = "部门预算公开: captioned 收支总表/收入总表/支出总表 by 功能分类科目 with a 预算年度 title row"
 
     def detect(self, document: Document) -> int:
         """Two or more captioned account tables, and a table by 功能分类科目."""
-        kinds = {table_kind(caption) for caption, _ in _captioned_tables(document.blocks)}
-        core = kinds & _CORE_KINDS
+        kinds = {kind for caption, _ in _captioned_tables(document.blocks) if (kind := table_kind(caption))}
+        core = {"economic" if kind.endswith("-economic") else kind for kind in kinds & _CORE_KINDS}
         if len(core) < 2 or not any("功能分类" in table.text() for table in document.tables()):
             return 0
         has_year_row = any("预算年度" in table.text() for table in document.tables())
@@ -125,18 +131,8 @@ class HebeiBudgetDisclosureLayout:
 
 
 def _captioned_tables(blocks: Sequence[Block]) -> list[tuple[str, Table]]:
-    """Each table with the last paragraph printed above it (page numbers skipped); ``""`` when none."""
-    found: list[tuple[str, Table]] = []
-    caption = ""
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            text = narrative.clean(block.text)
-            if text and not _PAGE_NUMBER.match(text):
-                caption = text if len(text) <= _CAPTION_MAX else ""
-        else:
-            found.append((caption, block))
-            caption = ""
-    return found
+    """Each table with its caption: the paragraph printed right above it (see :func:`captioned_tables`)."""
+    return [(found.caption, found.table) for found in captioned_tables(blocks, reach=1)]
 
 
 def _sort_tables(blocks: Sequence[Block]) -> _Parts:

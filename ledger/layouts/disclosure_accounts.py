@@ -13,49 +13,18 @@ from decimal import Decimal
 
 from ledger.layouts.accounts_tables import (
     AccountTable,
-    AmountReader,
     Column,
     StatementEntry,
     StatementSide,
     SubjectRow,
     flatten,
-    is_of_which,
     item_outline,
-    mismatch,
     parent_code,
     read_statement,
-    squash,
-    strip_ordinal,
     subject_rows,
 )
+from ledger.layouts.common import AmountReader, is_of_which, mismatch, squash, strip_ordinal
 from ledger.model import Accounts, BudgetOverview, EconomicLine, FunctionLine, Line, ParseWarning
-
-#: Table kinds by caption words: (kind, words that must all appear, words that must not). Order matters: the
-#: first match wins, so 财政拨款收支总表 is tried before 收支总表 and 基本支出表 before the other 支出表.
-TABLE_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("fiscal-statement", ("财政拨款收支",), ()),
-    ("statement", ("收支总表",), ()),
-    ("income", ("收入总表",), ()),
-    ("economic", ("基本支出",), ()),
-    ("general-fiscal", ("一般公共预算", "支出"), ()),
-    ("government-fund", ("政府性基金", "支出"), ()),
-    ("state-capital", ("国有资本经营", "支出"), ()),
-    ("three-public", ("三公",), ()),
-    ("expenditure", ("支出总表",), ("财政拨款",)),
-    ("procurement", ("政府采购",), ()),
-    ("assets", ("资产",), ()),
-    ("units", ("机构设置",), ()),
-    ("project", ("绩效目标表",), ()),
-)
-
-
-def table_kind(caption: str) -> str | None:
-    """The kind of account table a caption names (``部门预算收入总表`` → ``income``), or None."""
-    text = squash(caption)
-    for kind, wanted, unwanted in TABLE_KINDS:
-        if all(word in text for word in wanted) and not any(word in text for word in unwanted):
-            return kind
-    return None
 
 
 @dataclass(frozen=True)
@@ -92,9 +61,9 @@ class AccountsBuilder:
     fiscal: StatementFigures | None = None
     economic_total: tuple[Decimal | None, Decimal | None, Decimal | None] | None = None
 
-    def first(self, kind: str) -> Captioned | None:
-        found = self.tables.get(kind)
-        return found[0] if found else None
+    def first(self, *kinds: str) -> Captioned | None:
+        """The first table of the first of ``kinds`` the publication has."""
+        return next((self.tables[kind][0] for kind in kinds if self.tables.get(kind)), None)
 
     def build(self) -> Accounts | None:
         statement = self._statement("statement")
@@ -224,8 +193,8 @@ class AccountsBuilder:
 
     # --- 收入总表 / 支出总表 -------------------------------------------------------------------------------------
 
-    def _subject_table(self, kind: str) -> tuple[Captioned, list[SubjectRow]] | None:
-        found = self.first(kind)
+    def _subject_table(self, *kinds: str) -> tuple[Captioned, list[SubjectRow]] | None:
+        found = self.first(*kinds)
         if found is None:
             return None
         rows = subject_rows(found.table, found.caption, self.amounts)
@@ -366,7 +335,7 @@ class AccountsBuilder:
     # --- 一般公共预算财政拨款支出表, 基本支出表 ---------------------------------------------------------------------
 
     def _fiscal_function_lines(self) -> list[FunctionLine]:
-        found = self._subject_table("general-fiscal")
+        found = self._subject_table("general-function", "fiscal-function")
         for kind in ("government-fund", "state-capital"):
             self._checked_function_table(kind)
         if found is None:
@@ -396,7 +365,7 @@ class AccountsBuilder:
         self._check_subject_rows(found.caption, rows, total, _components(found.table, total))
 
     def _economic_lines(self) -> list[EconomicLine]:
-        found = self._subject_table("economic")
+        found = self._subject_table("general-economic", "fiscal-economic")
         if found is None:
             return []
         table, rows = found[0].table, found[1]
@@ -442,7 +411,7 @@ class AccountsBuilder:
         items = [
             (
                 row[name_column.index].strip(),
-                self.amounts.read(row[amount_column.index], found.caption, table.meta.money_unit),
+                self.amounts.amount(row[amount_column.index], found.caption, table.meta.money_unit),
             )
             for row in table.rows
             if row[name_column.index].strip()
@@ -490,7 +459,7 @@ class AccountsBuilder:
         loose: list[Line] = []
         for row in table.rows:
             name = row[project.index].strip()
-            value = self.amounts.read(row[amount.index], f"{where}, {squash(name)}", table.meta.money_unit)
+            value = self.amounts.amount(row[amount.index], f"{where}, {squash(name)}", table.meta.money_unit)
             if squash(name) in ("合计", "总计"):
                 grand = value
             elif squash(name).endswith("小计"):

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.errors import ValueParseError
+from ledger.layouts.common import BOOKMARK
 from ledger.model import Goal, Indicator, IndicatorValue, ParseWarning, Unit
 from ledger.model.values import parse_amount
 from ledger.readers.document import Block, Paragraph, Table
 
-BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*\S")
 _SUB_HEADING = re.compile(r"^[（(](?P<number>[一二三四五六七八九十]+)[）)]\s*(?P<title>\S.*)$")
 #: ``1、办公室``: a short title without sentence punctuation (a numbered sentence is not a heading).

@@ -34,7 +34,7 @@ class GuangdongDepartmentTargets:
     """广东 部门整体预算绩效目标表 / 批复表 → a ``department-targets`` snapshot."""
 
     name = "guangdong-department-targets"
-    version = "1"
+    version = "2"
     looks_for = (
         "the Guangdong 部门整体预算绩效目标表 (部门名称, 基本信息, 预算整体情况, 年度重点工作任务, 绩效指标)"
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.errors import ParseError, ValueParseError
+from ledger.layouts.common import AmountReader
 from ledger.model import (
     BasicInfo,
     BudgetOverview,
@@ -31,7 +32,7 @@ from ledger.model import (
     Snapshot,
 )
 from ledger.model.notices import extract_notices
-from ledger.model.values import normalise_text, parse_amount, parse_value
+from ledger.model.values import normalise_text, parse_value
 
 DOCUMENT_KIND = "department-targets"
 
@@ -234,11 +235,7 @@ def budget_lines(entries: list[BudgetEntry], side: str, warnings: list[ParseWarn
 
 
 def _amount(raw: str, where: str, warnings: list[ParseWarning]) -> Decimal | None:
-    try:
-        return parse_amount(raw)
-    except ValueParseError as exc:
-        warnings.append(ParseWarning(code=UNREADABLE, message=f"amount {raw!r}: {exc}", where=where))
-        return None
+    return AmountReader(warnings).amount(raw, where)  # its warnings are these
 
 
 _PARAGRAPH_TAG = re.compile(r"</?p\s*>", re.IGNORECASE)

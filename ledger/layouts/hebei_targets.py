@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ledger.errors import ParseError
 from ledger.layouts import project_table
+from ledger.layouts.common import BOOKMARK
 from ledger.layouts.project_table import (
     is_project_table,
     parse_project_table,
@@ -40,7 +41,6 @@ from ledger.readers.document import Block, Document, Paragraph, Table
 
 DOCUMENT_KIND = "department-targets"
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _SECTIONS = ("总体绩效目标", "分项绩效目标", "工作保障措施")
 _SECTION_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 _TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
@@ -59,7 +59,7 @@ _BASE_UNIT = "本级"  # 本级: the department's own (head) unit, e.g. 乐亭�
 
 
 def _clean(paragraph: str) -> str:
-    return _BOOKMARK.sub("", paragraph).strip()
+    return BOOKMARK.sub("", paragraph).strip()
 
 
 def _section_of(paragraph: str) -> str | None:
@@ -85,7 +85,7 @@ class HebeiTargetsLayout:
     """Hebei 部门预算绩效目标 (department + project performance targets), e.g. Laoting and Gaoxin 2024."""
 
     name = "hebei-targets"
-    version = "1"
+    version = "2"
     looks_for = "总体绩效目标/分项绩效目标 sections and 项目绩效目标表 tables (项目编码, 预算规模及资金用途, 一级指标)"
 
     def detect(self, document: Document) -> int:
@@ -203,7 +203,7 @@ def _title_without_table(
     after = [b.text for b in blocks[project_blocks[-1].position + 1 :] if isinstance(b, Paragraph)]
     text = "".join(_clean(paragraph) for paragraph in after)
     # A heading's table-of-contents bookmark with nothing after it is a title begun and cut at once.
-    begun = text or next((match[0] for p in after if (match := _BOOKMARK.search(p))), "")
+    begun = text or next((match[0] for p in after if (match := BOOKMARK.search(p))), "")
     if not begun or len(text) > _TITLE_LENGTH:
         return []
     text = begun

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.errors import ParseError, ValueParseError
-from ledger.layouts.accounts_tables import mismatch, squash, strip_ordinal
+from ledger.layouts.common import AmountReader, mismatch, squash, strip_ordinal
 from ledger.model import (
     BudgetOverview,
     Department,
@@ -34,11 +34,10 @@ from ledger.model import (
     IndicatorResult,
     IndicatorValue,
     Line,
-    ParseWarning,
     Project,
     Snapshot,
 )
-from ledger.model.values import parse_amount, parse_value
+from ledger.model.values import parse_value
 from ledger.readers.document import Document
 
 Row = tuple[str, ...]
@@ -68,16 +67,15 @@ LEVEL1_SPELLINGS = {
 NO_OPERATOR = ("无", "")
 
 
-@dataclass
-class FormReader:
-    """The form's rows, with label look-up and the warnings collected while reading."""
+@dataclass(kw_only=True)
+class FormReader(AmountReader):
+    """The form's rows, with label look-up; amounts and warnings as every layout reads them."""
 
     rows: list[Row]
-    warnings: list[ParseWarning] = field(default_factory=list)
 
     @classmethod
     def of(cls, document: Document) -> FormReader:
-        return cls([tuple(row) for table in document.tables() for row in table.rows])
+        return cls(rows=[tuple(row) for table in document.tables() for row in table.rows])
 
     def find(self, label: str) -> tuple[int, int] | None:
         """(row, column) of the cell reading ``label`` (spaces removed), else of the first one starting with it."""
@@ -101,16 +99,6 @@ class FormReader:
         r, c = found
         row = self.rows[r + 1]
         return row[c].strip() if c < len(row) else ""
-
-    def amount(self, text: str, where: str) -> Decimal | None:
-        try:
-            return parse_amount(text)
-        except ValueParseError:
-            self.warn("unreadable-amount", f"not an amount: {text!r}", where)
-            return None
-
-    def warn(self, code: str, message: str, where: str) -> None:
-        self.warnings.append(ParseWarning(code=code, message=message, where=where))
 
     def title_year(self, title_word: str) -> int:
         for row in self.rows:
@@ -156,7 +144,7 @@ class ProjectApplicationLayout:
     """项目申报表 → ``project-application``."""
 
     name = "project-application-form"
-    version = "1"
+    version = "2"
     looks_for = "a 项目申报表 (项目名称, 项目主管部门, 项目总预算, 项目资金来源, 项目年度绩效指标)"
     LABELS = ("项目名称", "项目主管部门", "项目当年预算", "项目资金来源", "项目年度绩效指标")
 
@@ -292,7 +280,7 @@ class ProjectSelfEvaluationLayout:
     """项目支出绩效自评表 → ``project-self-evaluation``: targets, budget, and the results set against them."""
 
     name = "project-self-evaluation-form"
-    version = "2"
+    version = "3"
     looks_for = "a 项目支出绩效自评表 (项目名称, 项目主管部门, 全年预算数, 全年执行数, 指标值, 全年完成值)"
     LABELS = ("项目名称", "项目主管部门", "全年预算数", "全年执行数", "全年完成值")
 

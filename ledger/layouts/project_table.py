@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.errors import ValueParseError
+from ledger.layouts.common import BOOKMARK, AmountReader
 from ledger.model import Indicator, IndicatorValue, ParseWarning, Project, Unit
 from ledger.model.notices import extract_notices
-from ledger.model.values import amount_in_wanyuan, parse_percent, parse_value
+from ledger.model.values import parse_percent, parse_value
 from ledger.readers.document import Table
 
 # Warning codes (ParseWarning.code) raised here; the layouts and the audit checks key on them.
@@ -48,7 +49,6 @@ LAST_LEVEL1 = "满意度指标"
 _INDICATOR_SECTION = "指标表 (一级指标/二级指标/三级指标)"
 _SECTIONS = ("项目编码", "预算规模及资金用途", "资金支出计划", "绩效目标", _INDICATOR_SECTION)
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _WHITESPACE = re.compile(r"\s+")
 _UNIT_LINE = re.compile(r"^(?P<code>\d{3,})?\s*(?P<name>\S.*?)$")
 _MONEY_UNIT = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
@@ -63,12 +63,12 @@ _LEVEL1_LABEL = re.compile(r"^\S{2,6}指标$")
 
 def label(cell: str) -> str:
     """A cell as a label: bookmarks and every blank removed (``产出\\n\\n指标`` → ``产出指标``)."""
-    return _WHITESPACE.sub("", _BOOKMARK.sub("", cell))
+    return _WHITESPACE.sub("", BOOKMARK.sub("", cell))
 
 
 def text(cell: str) -> str:
     """A cell as text: bookmarks removed, each line stripped, blank lines dropped, line breaks kept."""
-    lines = (line.strip(" \t\u3000") for line in _BOOKMARK.sub("", cell).split("\n"))
+    lines = (line.strip(" \t\u3000") for line in BOOKMARK.sub("", cell).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -215,15 +215,15 @@ def _indicator_columns(row: Sequence[str]) -> _Columns:
     )
 
 
-@dataclass
-class _State:
-    """What the parse has gathered so far."""
+@dataclass(kw_only=True)
+class _State(AmountReader):
+    """What the parse has gathered so far; amounts and warnings as every layout reads them."""
 
     where: str
     money_unit: str = "万元"
     code: str | None = None
     name: str | None = None
-    amount: Decimal | None = None
+    project_amount: Decimal | None = None  # 预算数
     fiscal_amount: Decimal | None = None
     other_amount: Decimal | None = None
     purpose: list[str] = field(default_factory=list)
@@ -231,13 +231,12 @@ class _State:
     spending_plan: dict[str, Decimal] = field(default_factory=dict)
     goals: list[str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # template sections met, by their _SECTIONS name
     indicator_rows: int = 0
     level1: str | None = None  # the 一级指标 group of the last indicator row read, placeholders included
 
     def warn(self, code: str, message: str, where: str | None = None) -> None:
-        self.warnings.append(ParseWarning(code=code, message=message, where=where or self.where))
+        super().warn(code, message, where or self.where)
 
 
 def parse_project_table(
@@ -302,7 +301,7 @@ def parse_project_table(
         code=state.code,
         name=name,
         unit=unit.name if unit is not None else None,
-        amount=state.amount,
+        amount=state.project_amount,
         fiscal_amount=state.fiscal_amount,
         other_amount=state.other_amount,
         purpose="\n".join(state.purpose) or None,
@@ -352,7 +351,7 @@ def _read_budget_row(state: _State, row: Sequence[str]) -> None:
         key = label(cell)
         raw = text(cells[index + 1])
         if key == "预算数":
-            state.amount = _amount(state, key, raw)
+            state.project_amount = _amount(state, key, raw)
         elif "财政资金" in key:
             state.fiscal_amount = _amount(state, key, raw)
         elif key == "其他资金":
@@ -360,11 +359,7 @@ def _read_budget_row(state: _State, row: Sequence[str]) -> None:
 
 
 def _amount(state: _State, key: str, raw: str) -> Decimal | None:
-    try:
-        return amount_in_wanyuan(raw, state.money_unit)
-    except ValueParseError as exc:
-        state.warn(UNREADABLE, f"{key} amount {raw!r} could not be read: {exc}")
-        return None
+    return state.amount(raw, f"{state.where}, {key}", state.money_unit)
 
 
 def _read_continuation(state: _State, section: str, row: Sequence[str]) -> str:

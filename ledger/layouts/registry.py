@@ -8,6 +8,7 @@ from ledger.layouts.guangdong_targets import GuangdongDepartmentTargets
 from ledger.layouts.hebei_targets import HebeiTargetsLayout
 from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
 from ledger.layouts.project_forms import ProjectApplicationLayout, ProjectSelfEvaluationLayout
+from ledger.layouts.standard_budget import StandardBudgetLayout
 
 LAYOUTS: list[Layout] = []
 LAYOUTS.append(HebeiTargetsLayout())  # Laoting, Gaoxin: 部门预算绩效目标 with 项目绩效目标表
@@ -16,3 +17,6 @@ LAYOUTS.append(HebeiBudgetDisclosureLayout())  # Haigang: 部门预算公开 (�
 LAYOUTS.append(JiangsuBudgetLayout())  # Jiangsu 省级部门预算: 预算公开表 / narrative / both (2017–2019)
 LAYOUTS.append(ProjectApplicationLayout())  # 项目申报表 (XLSX form): one project, sources, indicators
 LAYOUTS.append(ProjectSelfEvaluationLayout())  # 项目支出绩效自评表: targets only, results not modelled
+LAYOUTS.append(
+    StandardBudgetLayout()
+)  # any 部门预算公开 by its standard tables (scores below the adapters above)

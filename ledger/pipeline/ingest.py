@@ -93,7 +93,7 @@ def _record(
     digest = sha256_hex(data)
     existing = store.find_publication(session, digest)
     if existing is not None:
-        return _unchanged(session, existing, name)
+        return _again(session, existing, name=name, parsed=parsed, failure=failure, derive=derive)
     publication = store.add_publication(
         session, data, filename=name, source=source, media_type=media_type_of(parsed)
     )
@@ -129,10 +129,20 @@ def _record(
 
 
 def record_snapshot(
-    session: Session, publication: PublicationRow, parsed: ParseResult, *, name: str, derive: bool
+    session: Session,
+    publication: PublicationRow,
+    parsed: ParseResult,
+    *,
+    name: str,
+    derive: bool,
+    again: bool = False,
 ) -> IngestOutcome:
     """Record the snapshot of a stored publication as the next revision of its series (or note duplicate content),
-    then — when ``derive`` — derive its diffs and findings in the same transaction."""
+    then — when ``derive`` — derive its diffs and findings in the same transaction.
+
+    ``again``: the bytes were stored before; content already in the series is then ``unchanged`` (its duplicate
+    was noted when they arrived), not noted a second time.
+    """
     resolution = departments.resolve(session, parsed.snapshot)
     department, snapshot = resolution.department, resolution.snapshot
     assert department.id is not None and publication.id is not None
@@ -140,6 +150,8 @@ def record_snapshot(
     text = snapshot_json(snapshot)
     content_hash = snapshot_hash(text)
     twin = store.find_in_series_by_hash(session, series, content_hash)
+    if twin is not None and again:
+        return _unchanged(session, twin, name, publication.sha256)
     if twin is not None:
         events.append(
             session,
@@ -199,16 +211,41 @@ def snapshot_payload(row: SnapshotRow, department: str) -> dict[str, object]:
     }
 
 
-def _unchanged(session: Session, publication: PublicationRow, name: str) -> IngestOutcome:
+def _again(
+    session: Session,
+    publication: PublicationRow,
+    *,
+    name: str,
+    parsed: ParseResult | None,
+    failure: LedgerError | None,
+    derive: bool,
+) -> IngestOutcome:
+    """Bytes stored before: unchanged when they have a snapshot (or their content is another's snapshot).
+
+    Stored bytes that did not parse are never silently "unchanged": when they still do not parse the outcome is
+    ``failed`` with today's reason (no new event: the failure was recorded when they arrived); when the parser
+    reads them now, their snapshot is recorded.
+    """
     assert publication.id is not None
     rows = store.current_snapshots(session, publication_id=publication.id)
-    if not rows:
-        return IngestOutcome(name=name, status="unchanged", sha256=publication.sha256)
-    row = rows[-1]
+    if rows:
+        return _unchanged(session, rows[-1], name, publication.sha256)
+    if parsed is not None:
+        return record_snapshot(session, publication, parsed, name=name, derive=derive, again=True)
+    reason = str(failure) if failure else "unknown error"
+    return IngestOutcome(
+        name=name,
+        status="failed",
+        sha256=publication.sha256,
+        error=f"stored before as publication {publication.id} and still does not parse: {reason}",
+    )
+
+
+def _unchanged(session: Session, row: SnapshotRow, name: str, sha256: str) -> IngestOutcome:
     return IngestOutcome(
         name=name,
         status="unchanged",
-        sha256=publication.sha256,
+        sha256=sha256,
         snapshot_id=row.id,
         ref=store.describe(session, row),
         revision=row.revision,

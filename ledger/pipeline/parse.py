@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ledger.errors import LedgerError, ParseError
-from ledger.layouts import choose_layout
+from ledger.layouts import parse_by_evidence
 from ledger.model import ParseWarning, Snapshot
 from ledger.readers import read_document
 from ledger.readers.document import Document
@@ -27,8 +27,8 @@ def parse_publication(data: bytes, filename: str = "") -> ParseResult:
     :class:`ledger.errors.ReadError`, :class:`ledger.errors.UnknownLayoutError` or :class:`ledger.errors.ParseError`.
     """
     document = read_document(data, filename)
-    layout = choose_layout(document)
-    snapshot = layout.parse(document)
+    chosen = parse_by_evidence(document)
+    layout, snapshot = chosen.layout, chosen.snapshot
     reader_warnings = _reader_warnings(document)
     if "truncated" in document.meta and not any(w.code == "truncated" for w in snapshot.warnings):
         # The layout saw whole tables; the reader saw the file stop inside a cell (a DOCX extraction cut off).

@@ -8,7 +8,7 @@ import pytest
 
 from ledger.findings import totals
 from ledger.findings.totals import Sum, check
-from ledger.model import Accounts, EconomicLine, FunctionLine, Line
+from ledger.model import Accounts, BudgetOverview, EconomicLine, FunctionLine, Line
 from tests.findings.builders import HAIGANG, TAISHAN, ZHANJIANG, d, project, seed, snapshot
 
 
@@ -95,6 +95,31 @@ def test_accounts_totals(changes: dict[str, object], identity: str) -> None:
     assert totals.find(snapshot(accounts=_accounts())) == []
     found = totals.find(snapshot(accounts=_accounts(**changes)))
     assert [f.key for f in found] == [f"totals-mismatch|{identity}"]
+
+
+def test_the_documents_other_uses_of_money_are_part_of_the_expenditure_total() -> None:
+    """江苏省高级人民法院 2019: 37188.34 = 21968 + 10208.94 + 单位预留机动经费 5011.4 (the court's real figures)."""
+    accounts = _accounts(
+        income_total=d("37188.34"),
+        expenditure_total=d("37188.34"),
+        current_year_income=d("37188.34"),
+        current_year_expenditure=d("37188.34"),
+        carry_over=None,
+        basic_expenditure=d("21968"),
+        project_expenditure=d("10208.94"),
+    )
+    uses = [Line(name="基本支出", amount=d("21968")), Line(name="项目支出", amount=d("10208.94"))]
+    reserve = Line(name="三、单位预留机动经费", amount=d("5011.4"))
+    overview = BudgetOverview(expenditure=[*uses, reserve])
+    assert totals.find(snapshot(accounts=accounts, budget_overview=overview)) == []
+    short = BudgetOverview(expenditure=[*uses, reserve.model_copy(update={"amount": d("5000")})])
+    [finding] = totals.find(snapshot(accounts=accounts, budget_overview=short))
+    assert finding.message == (
+        "本年支出合计 37188.34 does not equal 基本支出 + 项目支出 + 三、单位预留机动经费 = 37176.94 "
+        "(difference -11.4)"
+    )
+    [without] = totals.find(snapshot(accounts=accounts, budget_overview=BudgetOverview(expenditure=uses)))
+    assert without.facts["difference"] == d("-5011.4")
 
 
 def test_accounts_with_unpublished_figures_are_not_flagged() -> None:

@@ -10,16 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.layouts.accounts_tables import (
-    AmountReader,
     Column,
     header_columns,
     item_outline,
     read_account_table,
     read_statement,
-    strip_ordinal,
     subject_rows,
 )
-from ledger.layouts.disclosure_accounts import table_kind
+from ledger.layouts.common import AmountReader, strip_ordinal, table_kind
 from ledger.readers.document import Table
 
 
@@ -217,8 +215,8 @@ def test_item_outline_nests_numbered_items_and_their_sub_items() -> None:
         ("部门预算财政拨款收支总表", "fiscal-statement"),
         ("部门预算收入总表", "income"),
         ("部门预算支出总表", "expenditure"),
-        ("部门预算一般公共预算财政拨款支出表", "general-fiscal"),
-        ("部门预算一般公共预算财政拨款基本支出表", "economic"),
+        ("部门预算一般公共预算财政拨款支出表", "general-function"),
+        ("部门预算一般公共预算财政拨款基本支出表", "fiscal-economic"),
         ("部门预算政府性基金预算财政拨款支出表", "government-fund"),
         ("部门预算国有资本经营预算财政拨款支出表", "state-capital"),
         ("部门预算财政拨款“三公”经费支出表", "three-public"),
@@ -227,6 +225,22 @@ def test_item_outline_nests_numbered_items_and_their_sub_items() -> None:
         ("部门机构设置情况", "units"),
         ("24、再就业资金绩效目标表", "project"),
         ("按照预算管理有关规定", None),
+        # the Jiangsu titles of the same tables
+        ("收支预算总表", "statement"),
+        ("财政拨款收支预算总表", "fiscal-statement"),
+        ("收入预算总表", "income"),
+        ("支出预算总表", "expenditure"),
+        ("财政拨款支出预算表（功能科目）", "fiscal-function"),
+        ("财政拨款基本支出预算表（经济科目）", "fiscal-economic"),
+        ("一般公共预算支出预算表（功能科目）", "general-function"),
+        ("一般公共预算基本支出预算表（经济科目）", "general-economic"),
+        ("一般公共预算“三公”经费、会议费、培训费支出预算表", "three-public"),
+        ("政府性基金预算财政拨款支出预算表", "government-fund"),
+        ("一般公共预算机关运行经费支出预算表", "operating-costs"),
+        ("政府采购支出预算表", "procurement"),
+        ("项目支出表", "project-expenditure"),
+        ("2021年度项目支出绩效自评表", None),
+        ("项目支出绩效目标表", "project"),
     ],
 )
 def test_table_kind_by_caption(caption: str, kind: str | None) -> None:

@@ -400,7 +400,7 @@ def test_an_unreadable_amount_is_reported_not_guessed() -> None:
     warnings: list[ParseWarning] = []
     lines = budget_lines([BudgetEntry("一、基本支出", "约四十")], "部门预算支出", warnings)
     assert lines[0].amount is None
-    assert codes(warnings) == ["unreadable-cell"] and "一、基本支出" in warnings[0].where
+    assert codes(warnings) == ["unreadable-amount"] and "一、基本支出" in warnings[0].where
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The Jiangsu provincial budget layout (ledger.layouts.jiangsu_budget / jiangsu_tables) on small synthetic documents.
+"""The Jiangsu provincial budget layout (ledger.layouts.jiangsu_budget / standard_tables) on small synthetic documents.
 
 The tables are written the way the PDF reader gives the real ones (see tests/corpus/test_jiangsu_corpus.py for the
 real files): a statement whose reserve line wraps over three grid rows with its amount on the middle one, a
@@ -14,8 +14,10 @@ import pytest
 
 from ledger.errors import ParseError
 from ledger.layouts import choose_layout
-from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout, department_name, fiscal_year, narrative_figures
-from ledger.layouts.jiangsu_tables import Readings, row_entries
+from ledger.layouts.common import AmountReader
+from ledger.layouts.jiangsu_budget import JiangsuBudgetLayout
+from ledger.layouts.standard_budget import department_name, fiscal_year, narrative_figures
+from ledger.layouts.standard_tables import row_entries
 from ledger.pipeline.parse import parse_publication
 from ledger.readers import read_document
 from ledger.readers.document import Document, Paragraph, Table
@@ -155,7 +157,7 @@ def test_totals_that_do_not_add_up_are_kept_and_reported() -> None:
 
 
 def test_an_amount_pairs_with_the_label_of_its_own_column() -> None:
-    entries = {e.label: e.amount for e in row_entries(STATEMENT, Readings(), "t")}
+    entries = {e.label: e.amount for e in row_entries(STATEMENT, AmountReader(), "t")}
     assert entries["三、单位预留机动经费"] == Decimal("120.00")
     assert entries["三、国防支出"] is None
     assert entries["当年支出小计"] == Decimal("1020.00")

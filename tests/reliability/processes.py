@@ -510,7 +510,8 @@ def _reported_once(
     finished: Sequence[tuple[int, str, str]], names: set[str], known: frozenset[str]
 ) -> list[str]:
     """Across all processes, each file is new (recorded, duplicate content, or refused) to exactly one of them and
-    ``unchanged`` to the others (to all of them if ``known``): what a user reads agrees with the ledger."""
+    ``unchanged`` to the others (to all of them if ``known``): what a user reads agrees with the ledger. A refused
+    file is refused again by the others, as stored before (never a silent ``unchanged``)."""
     news: Counter[str] = Counter()
     for _, out, err in finished:
         for line in out.splitlines():
@@ -518,7 +519,8 @@ def _reported_once(
             if status != "unchanged":
                 news[name] += 1
         for line in err.splitlines():
-            news[line.removeprefix("ledger: error: ").split(": ")[0]] += 1
+            if ": stored before as publication " not in line:
+                news[line.removeprefix("ledger: error: ").split(": ")[0]] += 1
     expected = {name: 0 if name in known else 1 for name in names}
     return [
         f"{name} reported as new {news[name]} times" for name in sorted(names) if news[name] != expected[name]

@@ -143,13 +143,13 @@ def test_a_bad_database_is_a_one_line_error(tmp_path: Path, db: str, reason: str
     assert result.stderr.startswith(f"ledger: error: {reason}"), result.stderr
 
 
-def test_a_refused_file_ingested_again_is_unchanged_and_says_it_has_no_snapshot(
-    seeded_url: str, tmp_path: Path
-) -> None:
+def test_a_refused_file_ingested_again_fails_again_with_its_reason(seeded_url: str, tmp_path: Path) -> None:
     path = tmp_path / "again.txt"
     path.write_bytes("这是一份与预算无关的文件。\n".encode())
     assert _ingest(seeded_url, path)[0] == 1
     before = read_facts(seeded_url)
     code, out, err = _ingest(seeded_url, path)
-    assert (code, out, err) == (0, "unchanged         again.txt -> no snapshot (it did not parse)\n", "")
-    assert read_facts(seeded_url) == before
+    assert (code, out) == (1, "")
+    assert err.startswith("ledger: error: again.txt: stored before as publication "), err
+    assert "and still does not parse: unknown layout (looked for " in err, err
+    assert read_facts(seeded_url) == before  # the failure was recorded when the bytes arrived
