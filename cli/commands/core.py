@@ -209,34 +209,106 @@ def verify(
     digest: Annotated[
         str | None, typer.Option("--digest", help="An earlier SEQ:HASH the ledger must still extend.")
     ] = None,
+    skip_derived: Annotated[
+        bool,
+        typer.Option(
+            "--skip-derived",
+            help="Do not re-derive the query tables (entity values, diffs, findings) to check them.",
+        ),
+    ] = False,
 ) -> None:
-    """Recompute every hash (events, snapshots, publications); name the first row that does not match."""
+    """Recompute every hash (events, snapshots, publications) and re-derive the query tables; name the first row
+    that does not match."""
+    from ledger.errors import IntegrityError
+    from ledger.pipeline.derived_check import check_derived
     from ledger.store.verify import Digest, verify_or_raise
 
-    with open_ledger(ctx) as ledger, ledger.read() as session:
-        try:
-            expected = Digest.parse(digest) if digest else None
-        except ValueError as exc:
-            error(str(exc))
-            raise typer.Exit(2) from None
-        report = verify_or_raise(session, expected=expected)
+    with open_ledger(ctx) as ledger:
+        with ledger.read() as session:
+            try:
+                expected = Digest.parse(digest) if digest else None
+            except ValueError as exc:
+                error(str(exc))
+                raise typer.Exit(2) from None
+            report = verify_or_raise(session, expected=expected)
+        derived = None if skip_derived else check_derived(ledger)
+        if derived is not None and not derived.ok:
+            more = f" (and {len(derived.problems) - 1} more tables)" if len(derived.problems) > 1 else ""
+            raise IntegrityError(derived.problems[0] + more)
     head = f", head {report.head}" if report.head else ""
     extends = f", extends {digest}" if digest else ""
     typer.echo(
         f"ok: {report.events} events, {report.snapshots} snapshots, {report.publications} publications verified{head}{extends}"
     )
+    if derived is not None:
+        typer.echo(
+            f"ok: {derived.rows} derived rows are what the {derived.snapshots} current snapshots derive to"
+        )
 
 
-def digest(ctx: typer.Context) -> None:
-    """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it."""
+def digest(
+    ctx: typer.Context,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            help="An Ed25519 private key (PEM, kept outside the ledger): print a signed tree head as JSON instead.",
+        ),
+    ] = None,
+) -> None:
+    """Print SEQ:HASH of the chain head; keep it, and later `ledger verify --digest` proves the ledger extends it.
+    With --sign, a signed Merkle tree head that `ledger prove` proofs are checked against."""
     from ledger.store.verify import digest as head_digest
 
+    if sign is not None:
+        from ledger.store.anchoring import signed_tree_head
+
+        try:
+            key = sign.read_bytes()
+        except OSError as exc:
+            error(f"cannot read the signing key {sign}: {exc.strerror}")
+            raise typer.Exit(1) from None
+        with open_ledger(ctx) as ledger, ledger.read() as session:
+            print_json(signed_tree_head(session, key))
+        return
     with open_ledger(ctx) as ledger, ledger.read() as session:
         head = head_digest(session)
     if head is None:
         error("the ledger is empty: no events yet")
         raise typer.Exit(1)
     typer.echo(str(head))
+
+
+def prove(
+    ctx: typer.Context,
+    event: Annotated[
+        int | None, typer.Argument(help="Event seq to prove included (see `ledger log`).")
+    ] = None,
+    size: Annotated[
+        int | None,
+        typer.Option("--size", help="Tree size of the signed head to prove against (default: all)."),
+    ] = None,
+    consistency: Annotated[
+        int | None,
+        typer.Option(
+            "--consistency", help="Prove instead that the tree extends the tree of this many events."
+        ),
+    ] = None,
+) -> None:
+    """Print a Merkle proof as JSON: that EVENT is in the tree, or (--consistency OLD) that the tree extends an
+    older one. Check it without the ledger: python ledger/model/proofs.py inclusion HEAD PROOF KEY.pub."""
+    from ledger.store.anchoring import consistency as consistency_proof
+    from ledger.store.anchoring import inclusion
+
+    if (event is None) == (consistency is None):
+        error("give an EVENT to prove included, or --consistency OLD_SIZE (one of them)")
+        raise typer.Exit(2)
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        if consistency is not None:
+            print_json(consistency_proof(session, consistency, size))
+        else:
+            assert event is not None
+            print_json(inclusion(session, event, size))
 
 
 def reparse(
@@ -252,13 +324,34 @@ def reparse(
     with open_ledger(ctx) as ledger:
         outcomes = reparse_all(ledger, publication_ids=publication or None)
     for outcome in outcomes:
-        if outcome.status == "failed":
+        if outcome.status in ("failed", "mismatch"):
             error(f"{outcome.name}: {outcome.error}")
             continue
         changed = " (content changed)" if outcome.content_changed else ""
         typer.echo(f"{outcome.status:<9} publication {outcome.publication_id} {outcome.name}{changed}")
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
+
+
+def redact(
+    ctx: typer.Context,
+    publication: Annotated[int, typer.Argument(help="Publication id (see `ledger log`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the bytes must not be kept (recorded).")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who redacts (recorded; default: the current user).")
+    ] = None,
+) -> None:
+    """Replace a publication's bytes by their hash, recording who and why; `verify` still passes."""
+    import getpass
+
+    from ledger.store.redaction import redact as redact_publication
+
+    with open_ledger(ctx) as ledger, ledger.write() as session:
+        done = redact_publication(session, publication, reason=reason, actor=by or getpass.getuser())
+    typer.echo(
+        f"redacted publication {done.publication_id} {done.filename}: {done.size} bytes gone, "
+        f"sha256 {done.sha256} kept (event {done.event_seq})"
+    )
 
 
 def demo(ctx: typer.Context) -> None:
@@ -287,5 +380,5 @@ def demo(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for command in (ingest, snapshots, show, log, verify, digest, reparse, demo):
+    for command in (ingest, snapshots, show, log, verify, digest, prove, reparse, redact, demo):
         app.command()(command)

@@ -177,12 +177,17 @@ def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
 
 
 def rebuild(ctx: typer.Context) -> None:
-    """Re-derive the query tables (entity values, diffs, changes, findings) from the snapshots."""
-    from ledger.pipeline.derive import rebuild as rebuild_all
+    """Re-derive the query tables (entity values, diffs, changes, findings) from the snapshots; say what changed."""
+    from ledger.pipeline.derived_check import rebuild_reporting
 
     with open_ledger(ctx) as ledger, ledger.write() as session:
-        count = rebuild_all(session)
-    typer.echo(f"rebuilt the derived tables of {count} snapshots")
+        report = rebuild_reporting(session)
+    typer.echo(f"rebuilt the derived tables of {report.snapshots} snapshots")
+    for difference in report.differences:
+        typer.echo(
+            f"  {difference.table}: {difference.extra} rows replaced, {difference.missing} rows added"
+            + (f" (first replaced: {difference.first_extra})" if difference.first_extra else "")
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -56,6 +56,20 @@ def watch_add(
         Kind | None,
         typer.Option(help="Say what SOURCE is when guessing is wrong (an HTML publication is a document)."),
     ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Fetch even from loopback and private addresses (an intranet portal); refused otherwise.",
+        ),
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Portal: another host its links may point to (repeatable); by default its own.",
+        ),
+    ] = None,
 ) -> None:
     """Watch a source: its new or changed publications are ingested on schedule."""
     from ledger.watch.sources import Schedule, add_source
@@ -70,6 +84,8 @@ def watch_add(
             kind=kind.value if kind else None,
             pattern=pattern,
             department=department,
+            allow_private=allow_private,
+            allowed_hosts=allow_host or (),
         )
     typer.echo(f"watching source {row.id}: {row.kind} {row.location} ({schedule.describe()})")
 
@@ -216,13 +232,47 @@ def notify_add(
         ),
     ] = None,
     department: Annotated[str | None, typer.Option(help="Only events about this department.")] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="The URL may be a loopback or private address (refused otherwise)."
+        ),
+    ] = False,
 ) -> None:
-    """Subscribe a webhook to events recorded from now on."""
+    """Subscribe a webhook to events recorded from now on; prints the secret its notifications are signed with."""
     from ledger.watch.notify import add_webhook
 
     with open_ledger(ctx) as ledger:
-        row = add_webhook(ledger, url, event_types=on, department=department)
+        row = add_webhook(ledger, url, event_types=on, department=department, allow_private=allow_private)
     typer.echo(f"subscriber {row.id}: {kind.value} {row.target}")
+    typer.echo(f"signing secret (Standard Webhooks): {row.secret}", err=True)
+
+
+@notify_app.command("secret")
+def notify_secret(
+    ctx: typer.Context, subscriber_id: Annotated[int, typer.Argument(help="Subscriber id.")]
+) -> None:
+    """Print the secret a subscriber's notifications are signed with (give it to whoever runs the receiver)."""
+    from ledger.watch.notify import subscriber_secret
+
+    with open_ledger(ctx) as ledger, ledger.read() as session:
+        typer.echo(subscriber_secret(session, subscriber_id))
+
+
+@notify_app.command("replay")
+def notify_replay(
+    ctx: typer.Context,
+    subscriber: Annotated[int | None, typer.Option(help="Only this subscriber's failed deliveries.")] = None,
+    delivery: Annotated[
+        list[int] | None, typer.Option("--delivery", help="Only these deliveries (repeatable).")
+    ] = None,
+) -> None:
+    """Make failed deliveries pending again (due now, attempts reset); `notify deliver` or the scheduler sends them."""
+    from ledger.watch.notify import replay_failed
+
+    with open_ledger(ctx) as ledger:
+        count = replay_failed(ledger, subscriber_id=subscriber, delivery_ids=delivery)
+    typer.echo(f"{count} failed deliveries pending again")
 
 
 @notify_app.command("list")

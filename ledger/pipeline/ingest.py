@@ -7,6 +7,7 @@ crash at any point leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from ledger.errors import LedgerError
 from ledger.model.canonical import sha256_hex, snapshot_hash, snapshot_json
 from ledger.pipeline.derive import derive_and_announce
 from ledger.pipeline.parse import ParseResult, parse_or_failure
+from ledger.readers.limits import LimitExceeded, check_size, largest_size_limit
+from ledger.readers.sniff import sniff
 from ledger.store import departments, events
 from ledger.store.schema import PublicationRow, SnapshotRow
 
@@ -59,7 +62,18 @@ def media_type_of(parsed: ParseResult | None) -> str:
 
 
 def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | None = None) -> IngestOutcome:
-    """Ingest one publication. Never raises for a bad document: the outcome says ``failed`` and why."""
+    """Ingest one publication. Never raises for a bad document: the outcome says ``failed`` and why.
+
+    A file over its format's size limit is refused *before* it is stored: the ``input-refused`` event keeps its
+    name, size, hash and the limit, so an auditor sees that something was refused, without the ledger keeping
+    hundreds of megabytes nobody can read (docs/limits.md).
+    """
+    try:
+        check_size(sniff(data).format, len(data))
+    except LimitExceeded as exc:
+        return _refuse(
+            ledger, name=name, source=source or name, size=len(data), sha256=sha256_hex(data), why=exc
+        )
     outcome = parse_or_failure(data, name)
     parsed = outcome if isinstance(outcome, ParseResult) else None
     failure = outcome if isinstance(outcome, LedgerError) else None
@@ -77,7 +91,49 @@ def ingest_bytes(ledger: store.Ledger, data: bytes, *, name: str, source: str | 
 
 def ingest_paths(ledger: store.Ledger, paths: Iterable[Path]) -> list[IngestOutcome]:
     """Ingest files one transaction each, so one bad file does not stop the good ones."""
-    return [ingest_bytes(ledger, path.read_bytes(), name=path.name, source=str(path)) for path in paths]
+    return [ingest_path(ledger, path) for path in paths]
+
+
+def ingest_path(ledger: store.Ledger, path: Path) -> IngestOutcome:
+    """Ingest one file; one larger than any format's size limit is refused without reading it into memory."""
+    size = path.stat().st_size
+    limit, value = largest_size_limit()
+    if size > value:
+        why = LimitExceeded(f"file refused: {size} bytes", limit=limit, value=value)
+        return _refuse(
+            ledger, name=path.name, source=str(path), size=size, sha256=_file_sha256(path), why=why
+        )
+    return ingest_bytes(ledger, path.read_bytes(), name=path.name, source=str(path))
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _refuse(
+    ledger: store.Ledger, *, name: str, source: str, size: int, sha256: str, why: LimitExceeded
+) -> IngestOutcome:
+    """Record that input was refused over a limit, without storing it."""
+    with ledger.write() as session:
+        events.append(
+            session,
+            events.INPUT_REFUSED,
+            f"input/{sha256}",
+            {
+                "sha256": sha256,
+                "size": size,
+                "filename": name,
+                "source": source,
+                "limit": why.limit,
+                "limit_value": why.value,
+                "reason": str(why),
+            },
+        )
+    return IngestOutcome(name=name, status="failed", sha256=sha256, error=str(why))
 
 
 def _record(

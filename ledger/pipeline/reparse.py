@@ -7,6 +7,7 @@ recorded as a ``snapshot-reparsed`` event that names the snapshot it supersedes;
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,13 +15,17 @@ from sqlmodel import Session, col, select
 
 from ledger import store
 from ledger.errors import LedgerError
+from ledger.model.canonical import snapshot_hash, snapshot_json
 from ledger.pipeline.derive import derive_and_announce
 from ledger.pipeline.ingest import record_snapshot, snapshot_payload
 from ledger.pipeline.parse import ParseResult, parse_or_failure
 from ledger.store import events
+from ledger.store.redaction import is_redacted
 from ledger.store.schema import DepartmentRow, PublicationRow, SnapshotRow
 
-ReparseStatus = Literal["reparsed", "current", "recorded", "failed"]
+#: ``redacted``: the bytes are gone, nothing to parse. ``mismatch``: the same parser version parses the bytes to
+#: another snapshot than the one stored (the stored snapshot was forged, or the parser is not deterministic).
+ReparseStatus = Literal["reparsed", "current", "recorded", "failed", "redacted", "mismatch"]
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,24 @@ def reparse_publication(ledger: store.Ledger, publication_id: int) -> ReparseOut
         if publication is None:
             raise LedgerError(f"no publication with id {publication_id}")
         data, name = publication.content, publication.filename
+        if is_redacted(session, publication_id):
+            return ReparseOutcome(publication_id, name, "redacted")
     parsed = parse_or_failure(data, name)
     if isinstance(parsed, LedgerError):
         return ReparseOutcome(publication_id, name, "failed", error=str(parsed))
     with ledger.write() as session:
         return _record(session, publication_id, parsed, derive=ledger.derive)
+
+
+def _same_parse(parsed: ParseResult, stored: SnapshotRow) -> bool:
+    """Whether the stored snapshot is what the bytes parse to. The department is named as the snapshot names it
+    (its canonical name when recorded; an alias or rename since then is not a difference of the parse)."""
+    named = json.loads(stored.canonical_json).get("department", {}).get("name")
+    snapshot = parsed.snapshot
+    if isinstance(named, str):
+        department = snapshot.department.model_copy(update={"name": named})
+        snapshot = snapshot.model_copy(update={"department": department})
+    return snapshot_hash(snapshot_json(snapshot)) == stored.content_hash
 
 
 def _record(session: Session, publication_id: int, parsed: ParseResult, *, derive: bool) -> ReparseOutcome:
@@ -69,6 +87,18 @@ def _record(session: Session, publication_id: int, parsed: ParseResult, *, deriv
         status: ReparseStatus = "recorded" if outcome.status == "recorded" else "current"
         return ReparseOutcome(publication_id, publication.filename, status, snapshot_id=outcome.snapshot_id)
     if (previous.parser_name, previous.parser_version) == (parsed.parser_name, parsed.parser_version):
+        if not _same_parse(parsed, previous):
+            return ReparseOutcome(
+                publication_id,
+                publication.filename,
+                "mismatch",
+                snapshot_id=previous.id,
+                error=(
+                    f"snapshot {previous.id} does not match what its publication's bytes parse to with the same "
+                    f"parser ({previous.parser_name}/{previous.parser_version}): forged, or a parser that is not "
+                    "deterministic"
+                ),
+            )
         return ReparseOutcome(publication_id, publication.filename, "current", snapshot_id=previous.id)
     department, snapshot = store.with_canonical_department(session, parsed.snapshot)
     prior = session.get(DepartmentRow, previous.department_id)

@@ -13,6 +13,7 @@ from typing import cast
 
 from ledger.errors import ReadError
 from ledger.readers.document import Document
+from ledger.readers.limits import check_size
 from ledger.readers.sniff import sniff
 
 #: The reader of each format, as (module, function). Imported when first needed: pdfplumber, openpyxl and
@@ -43,4 +44,5 @@ def read_document(data: bytes, filename: str = "") -> Document:
     reader = reader_for(found.format)
     if reader is None or found.problem is not None:
         raise ReadError(found.problem or f"no reader for {found.format} files")
+    check_size(found.format, len(data))
     return reader(data)

@@ -26,6 +26,7 @@ from lxml import etree
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell
 from ledger.readers.document import Block, Document, Paragraph, Table
+from ledger.readers.limits import LimitExceeded, current
 
 MergedMode = Literal["anchor", "carry"]
 
@@ -187,9 +188,14 @@ def _rows_of(table: Any) -> Iterator[Any]:
 
 
 def _table_grid(table: Any, merged: MergedMode) -> tuple[tuple[str, ...], ...]:
-    """Rows of the table with spans expanded into a full grid."""
+    """Rows of the table with spans expanded into a full grid.
+
+    The cells the spans expand to are counted before each is expanded, and the grid's area before it is built:
+    60 cells spanning 1000×1000 each would otherwise fill gigabytes.
+    """
+    limit = current().html_table_cells
     grid: dict[tuple[int, int], str] = {}
-    height = width = 0
+    height = width = expanded = 0
     for row_index, row in enumerate(_rows_of(table)):
         column = 0
         for cell in (c for c in row if _tag(c) in _CELLS):
@@ -197,6 +203,13 @@ def _table_grid(table: Any, merged: MergedMode) -> tuple[tuple[str, ...], ...]:
                 column += 1
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
+            expanded += rowspan * colspan
+            if expanded > limit:
+                raise LimitExceeded(
+                    f"HTML table refused: its row and column spans expand to more than {limit} cells",
+                    limit="html_table_cells",
+                    value=limit,
+                )
             text = _cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -205,6 +218,10 @@ def _table_grid(table: Any, merged: MergedMode) -> tuple[tuple[str, ...], ...]:
             column += colspan
             width = max(width, column)
         height = row_index + 1
+    if height * width > limit:
+        raise LimitExceeded(
+            f"HTML table refused: {height} rows × {width} columns", limit="html_table_cells", value=limit
+        )
     rows = [tuple(grid.get((r, c), "") for c in range(width)) for r in range(height)]
     return tuple(row for row in rows if any(row))
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import statistics
+import time
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -42,9 +43,9 @@ from pdfplumber.utils.text import chars_to_textmap
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell, join_warnings
 from ledger.readers.document import Block, Document, Paragraph, Table
+from ledger.readers.limits import LimitExceeded, Limits, current
+from ledger.readers.safety import check_pdf_streams
 
-#: More pages than this is not a budget publication (the largest seen have a few hundred).
-MAX_PAGES = 2000
 #: A grid column narrower than this (points) cannot hold a character: it is a border drawn as a box.
 SLIVER_WIDTH = 6.0
 #: Rules closer than this (points) meet (pdfplumber's own snapping tolerance).
@@ -77,6 +78,8 @@ _ORDINAL_START = re.compile(
 
 def read_pdf(data: bytes) -> Document:
     """Read a PDF; :class:`ReadError` if it is damaged, encrypted, too large, or has no text layer."""
+    limits = current()
+    check_pdf_streams(data, limits)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types (PDFSyntaxError, PSEOF, …) on bad input
@@ -86,9 +89,11 @@ def read_pdf(data: bytes) -> Document:
         warnings.simplefilter("ignore")
         try:
             page_count = len(pdf.pages)
-            if page_count > MAX_PAGES:
-                raise ReadError(f"PDF refused: {page_count} pages (limit {MAX_PAGES})")
-            pages = [_read_page(page) for page in pdf.pages]
+            if page_count > limits.pdf_pages:
+                raise LimitExceeded(
+                    f"PDF refused: {page_count} pages", limit="pdf_pages", value=limits.pdf_pages
+                )
+            pages = _read_pages(pdf.pages, limits)
         except ReadError:
             raise
         except Exception as exc:  # a page pdfminer cannot interpret
@@ -108,6 +113,22 @@ def read_pdf(data: bytes) -> Document:
         notes.append(f"pages-without-text: pages {', '.join(without_text)} have no text layer (scans?)")
     meta.update(join_warnings(notes))
     return Document(blocks=tuple(blocks), form="pdf", meta=meta)
+
+
+def _read_pages(pages: Sequence[Page], limits: Limits) -> list[_PageContent]:
+    """Every page, within the reading deadline: the work of one page varies a hundredfold with what it draws."""
+    deadline = time.monotonic() + limits.pdf_seconds
+    read = []
+    for number, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            raise LimitExceeded(
+                f"PDF refused: reading its {len(pages)} pages took too long (stopped at page {number})",
+                limit="pdf_seconds",
+                value=limits.pdf_seconds,
+            )
+        read.append(_read_page(page))
+        page.close()  # drop the page's parsed objects: a long PDF must not hold them all
+    return read
 
 
 # --- one page -------------------------------------------------------------------------------------------------

@@ -18,15 +18,13 @@ from collections.abc import Callable
 
 from ledger.errors import ReadError
 from ledger.readers.document import Block, Document, Paragraph, Table
+from ledger.readers.limits import check_size
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-#: Larger text is refused before decoding. Text extractions of budget publications are well under 1 MB; parsing is
-#: linear but memory-hungry (a seed repeated to 50 MB took 90 s and 1.2 GB), so absurd input fails fast instead.
-MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
 def decode_text(data: bytes) -> str:
@@ -38,11 +36,9 @@ def _decode_text(data: bytes) -> tuple[str, str | None]:
     """The text, and why it is cut off when it ends inside a character (read up to the cut), else None."""
     if not data.strip():
         raise ReadError("empty file")
-    if len(data) > MAX_TEXT_BYTES:
-        raise ReadError(
-            f"text file too large: {len(data) / 2**20:.1f} MB "
-            f"(limit {MAX_TEXT_BYTES / 2**20:.0f} MB for a text publication)"
-        )
+    # Text extractions of budget publications are well under 1 MB; parsing is linear but memory-hungry (a seed
+    # repeated to 50 MB took 90 s and 1.2 GB), so absurd input fails fast instead.
+    check_size("text", len(data))
     text, cut = _decode(data)
     if "\x00" in text:
         raise ReadError("binary data, not text")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -32,18 +33,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ledger.errors import ReadError
 from ledger.readers.cells import clean_cell, join_warnings
 from ledger.readers.document import Block, Document, Paragraph, Table
-from ledger.readers.safety import check_office_zip
+from ledger.readers.limits import LimitExceeded, Limits, current
+from ledger.readers.safety import check_office_zip, check_workbook_cells
 from ledger.readers.xlsx_format import display, to_decimal
 from ledger.readers.xlsx_formula import CellContent, UnsupportedFormula, evaluate
 
 MergedMode = Literal["anchor", "carry"]
-#: Cells read per workbook at most: a budget table has thousands; millions means a broken or hostile file.
-MAX_CELLS = 5_000_000
 
 
 def read_xlsx(data: bytes, *, merged: MergedMode = "anchor") -> Document:
     """Read an XLSX workbook; :class:`ReadError` if it is unsafe, damaged or not a workbook."""
     check_office_zip(data)
+    try:
+        check_workbook_cells(data)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ReadError(f"damaged Excel workbook: {type(exc).__name__}: {exc}") from exc
     formulas = _load(data, data_only=False)
     cached = _load(data, data_only=True)
     reader = _WorkbookReader(formulas, cached, merged)
@@ -88,12 +92,16 @@ class _WorkbookReader:
     _evaluating: set[tuple[str, int, int]] = field(default_factory=set)
     _evaluated: dict[tuple[str, int, int], CellContent] = field(default_factory=dict)
     _cells_read: int = 0
+    _formula_cells: int = 0
+    _areas: dict[str, tuple[int, int]] = field(default_factory=dict)
+    limits: Limits = field(default_factory=current)
 
     def sheet_rows(self, sheet: Worksheet) -> tuple[tuple[str, ...], ...]:
         height, width = sheet.max_row, sheet.max_column
         self._cells_read += height * width
-        if self._cells_read > MAX_CELLS:
-            raise ReadError(f"workbook refused: more than {MAX_CELLS} cells")
+        limit = self.limits.xlsx_cells
+        if self._cells_read > limit:
+            raise LimitExceeded(f"workbook refused: more than {limit} cells", limit="xlsx_cells", value=limit)
         grid = [
             [self._display(sheet, row, column) for column in range(1, width + 1)]
             for row in range(1, height + 1)
@@ -134,6 +142,12 @@ class _WorkbookReader:
             return self._evaluated[key]
         if title not in self.formulas.sheetnames:
             raise UnsupportedFormula(f"no sheet named {title!r}")
+        self._count_formula_cell()
+        height, width = self._used_area(title)
+        if row > height or column > width:
+            # Outside the used area the cell is empty; asking openpyxl for it would create it (a SUM over
+            # A1:CV100000 would create ten million cells).
+            return None
         cell = self.formulas[title].cell(row=row, column=column)
         value = self.cached[title].cell(row=row, column=column).value
         content: CellContent
@@ -145,6 +159,23 @@ class _WorkbookReader:
             content = None
         self._evaluated[key] = content
         return content
+
+    def _used_area(self, title: str) -> tuple[int, int]:
+        """(max row, max column) of a sheet, computed once (openpyxl scans every cell to answer)."""
+        if title not in self._areas:
+            sheet = self.formulas[title]
+            self._areas[title] = (sheet.max_row, sheet.max_column) if isinstance(sheet, Worksheet) else (0, 0)
+        return self._areas[title]
+
+    def _count_formula_cell(self) -> None:
+        self._formula_cells += 1
+        limit = self.limits.xlsx_formula_cells
+        if self._formula_cells > limit:
+            raise LimitExceeded(
+                f"workbook refused: its formulas reference more than {limit} cells",
+                limit="xlsx_formula_cells",
+                value=limit,
+            )
 
     def _evaluate(self, title: str, row: int, column: int, formula: str) -> CellContent:
         key = (title, row, column)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: The newest migration. Opening a ledger compares it with the database's alembic_version row without loading
 #: alembic or the migration scripts (a test checks it is the head of ``migrations/``); only a ledger that is behind
 #: pays for them.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0006"
 
 DEFAULT_URL = "sqlite:///ledger.db"
 #: Arbitrary constant naming the ledger's writer lock on PostgreSQL (pg_advisory_xact_lock).

@@ -37,6 +37,8 @@ ALIAS_ADDED = "alias-added"
 ALIAS_REMOVED = "alias-removed"
 DEPARTMENT_MERGED = "department-merged"
 DEPARTMENT_SPLIT = "department-split"
+INPUT_REFUSED = "input-refused"
+PUBLICATION_REDACTED = "publication-redacted"
 
 
 @dataclass(frozen=True)

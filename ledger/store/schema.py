@@ -126,6 +126,9 @@ class SourceRow(SQLModel, table=True):
     ``pattern`` is a glob for a folder and a regular expression (matched against a link's URL or its text) for a
     portal page. ``etag`` / ``last_modified`` / ``listing`` are the conditional-GET state of a portal page: on
     ``304 Not Modified`` the documents it listed last time are checked again.
+
+    ``allow_private``: the source may be fetched from loopback and private addresses (refused otherwise).
+    ``allowed_hosts``: other hosts a portal page's links may point to (one per line); by default only its own.
     """
 
     __tablename__ = "sources"
@@ -144,6 +147,8 @@ class SourceRow(SQLModel, table=True):
     listing: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_checked_at: str | None = Field(default=None, max_length=40)
     last_status: str | None = Field(default=None, max_length=20)
+    allow_private: bool = Field(default=False)
+    allowed_hosts: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SourceDocumentRow(SQLModel, table=True):
@@ -171,7 +176,8 @@ class SourceDocumentRow(SQLModel, table=True):
 
 class SubscriberRow(SQLModel, table=True):
     """A subscriber to the event log (a webhook). ``scanned_seq`` is its outbox cursor: every event up to that
-    sequence number has been turned into deliveries, in the same transaction that advanced it."""
+    sequence number has been turned into deliveries, in the same transaction that advanced it. ``secret`` signs
+    every notification (Standard Webhooks); ``allow_private``: the target may be a loopback or private address."""
 
     __tablename__ = "subscribers"
 
@@ -182,6 +188,8 @@ class SubscriberRow(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=200)
     scanned_seq: int
     created_at: str = Field(max_length=40)
+    allow_private: bool = Field(default=False)
+    secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class DeliveryRow(SQLModel, table=True):

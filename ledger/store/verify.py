@@ -23,6 +23,7 @@ from ledger.store.events import (
     GENESIS_HASH,
     PARSE_FAILED,
     PUBLICATION_RECEIVED,
+    PUBLICATION_REDACTED,
     REPARSED,
     SNAPSHOT_RECORDED,
     hashed_fields,
@@ -74,6 +75,7 @@ def verify(session: Session, *, expected: Digest | None = None) -> VerifyReport:
     report = VerifyReport()
     recorded_publications: dict[int, dict[str, object]] = {}
     recorded_snapshots: dict[int, dict[str, object]] = {}
+    redacted: dict[int, dict[str, object]] = {}
     concluded: set[int] = set()
     merges: dict[int, int | None] = {}
     for event in _events_in_order(session, report):
@@ -86,11 +88,13 @@ def verify(session: Session, *, expected: Digest | None = None) -> VerifyReport:
             recorded_publications[int(payload["publication_id"])] = payload
         elif event.type in OUTCOMES:
             concluded.add(int(payload["publication_id"]))
+        elif event.type == PUBLICATION_REDACTED:
+            redacted[int(payload["publication_id"])] = payload
         if event.type in (SNAPSHOT_RECORDED, REPARSED):
             recorded_snapshots[int(payload["snapshot_id"])] = payload
     if expected is not None:
         _check_digest(session, expected, report)
-    _check_publications(session, recorded_publications, report)
+    _check_publications(session, recorded_publications, redacted, report)
     for missing in sorted(set(recorded_publications) - concluded):
         report.problems.append(
             f"publication id {missing}: received but no outcome event follows (events removed from the chain)"
@@ -146,7 +150,10 @@ def _check_digest(session: Session, expected: Digest, report: VerifyReport) -> N
 
 
 def _check_publications(
-    session: Session, recorded: dict[int, dict[str, object]], report: VerifyReport
+    session: Session,
+    recorded: dict[int, dict[str, object]],
+    redacted: dict[int, dict[str, object]],
+    report: VerifyReport,
 ) -> None:
     seen: set[int] = set()
     for row in session.exec(select(PublicationRow).order_by(col(PublicationRow.id))):
@@ -156,9 +163,16 @@ def _check_publications(
         where = f"publication id {row.id}"
         content = row.content if isinstance(row.content, bytes) else None  # a tampered row may hold text
         facts = recorded.get(row.id)
-        if content is None or sha256_hex(content) != row.sha256 or len(content) != row.size:
+        redaction = redacted.get(row.id)
+        if redaction is not None and content == b"":
+            # the bytes are gone by a recorded redaction: the chain still vouches for their hash and size
+            if redaction.get("sha256") != row.sha256 or redaction.get("size") != row.size:
+                report.problems.append(f"{where}: redacted, but its redaction event names other bytes")
+                continue
+        elif content is None or sha256_hex(content) != row.sha256 or len(content) != row.size:
             report.problems.append(f"{where}: content does not match its sha256 (bytes altered)")
-        elif facts is None or facts.get("sha256") != row.sha256:
+            continue
+        if facts is None or facts.get("sha256") != row.sha256:
             report.problems.append(f"{where}: no publication-received event records this sha256")
         elif mismatched := _mismatched(facts, _PUBLICATION_FACTS, row):
             report.problems.append(f"{where}: differs from its recording event in {', '.join(mismatched)}")

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import stat as stat_module
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -31,9 +34,10 @@ from ledger.model.canonical import sha256_hex
 from ledger.pipeline.ingest import ingest_bytes
 from ledger.store import events
 from ledger.store.schema import SourceDocumentRow, SourceRow
-from ledger.watch.fetch import Fetcher, FetchError, Validators
+from ledger.watch.addresses import redact_url, same_host
+from ledger.watch.fetch import Fetched, Fetcher, FetchError, Validators
 from ledger.watch.links import document_links
-from ledger.watch.sources import SourceError, detached, get_source, list_sources
+from ledger.watch.sources import SourceError, allowed_hosts_of, detached, get_source, list_sources
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,8 @@ class CheckReport:
     not_modified: int
     duration_ms: int
     error: str | None = None
+    #: A portal's links to other hosts, not followed (see :mod:`ledger.watch.addresses`).
+    refused_links: tuple[str, ...] = ()
 
     @property
     def new(self) -> tuple[DocumentOutcome, ...]:
@@ -137,6 +143,8 @@ class _Check:
     not_modified: int = 0
     page_validators: Validators | None = None
     page_listing: list[str] | None = None
+    #: A portal's links to hosts other than its own and those allowed (not followed).
+    refused_links: list[str] = field(default_factory=list)
     error: str | None = None
 
     def state(self, location: str) -> _DocumentState:
@@ -163,6 +171,7 @@ class SourceChecker:
         self.ledger = ledger
         self.fetcher = fetcher
         self.monotonic = monotonic
+        self._started = monotonic()
 
     def check_all(self, source_ids: Sequence[int] | None = None) -> list[CheckReport]:
         """Check the given sources (default: all, by id). One source failing never stops the others."""
@@ -185,7 +194,7 @@ class SourceChecker:
     def check(self, source_id: int) -> CheckReport:
         """Check one source and record the check. Raises :class:`ledger.errors.NotFoundError` for an unknown id;
         problems with the source itself are recorded as ``source-failed``, not raised."""
-        started = self.monotonic()
+        started = self._started = self.monotonic()
         with self.ledger.read() as session:
             source = detached(get_source(session, source_id))
             documents = _load_states(session, source_id)
@@ -216,11 +225,13 @@ class SourceChecker:
         if not folder.is_dir():
             raise SourceError(f"folder not found: {folder}")
         own = _ledger_files(self.ledger)
+        root = folder.resolve()
         for path in _matching_files(folder, check.source.pattern or "*"):
             if path.resolve() in own:  # a folder holding the ledger's own database must not ingest it
                 continue
             relative = path.relative_to(folder).as_posix()
             try:
+                _refuse_links_out(path, folder, root)
                 outcome = self._check_file(check, path, relative)
             except (OSError, SourceError) as exc:
                 outcome = DocumentOutcome(relative, "failed", error=_reason(exc))
@@ -235,7 +246,7 @@ class SourceChecker:
         limit = self.fetcher.policy.max_bytes
         if stat.st_size > limit:
             raise SourceError(f"too large: {stat.st_size} bytes, limit {limit}")
-        data = path.read_bytes()
+        data = _read_regular_file(path, limit)
         check.bytes += len(data)
         state = check.state(relative)
         # The size and time read *before* the content: a file rewritten meanwhile differs next time and is read again.
@@ -246,7 +257,7 @@ class SourceChecker:
         source = check.source
         remembered = json.loads(source.listing) if source.listing is not None else None
         sent = Validators(source.etag, source.last_modified) if remembered is not None else None
-        page = self.fetcher.get(source.location, sent)
+        page = self.fetcher.get(source.location, sent, allow_private=source.allow_private)
         check.bytes += page.size
         check.page_validators = page.validators
         if page.not_modified and remembered is not None:
@@ -257,18 +268,46 @@ class SourceChecker:
                 page.content, base_url=page.url, content_type=page.content_type, pattern=source.pattern
             )
             urls = [link.url for link in found]
+        allowed = allowed_hosts_of(source)
+        check.refused_links = [url for url in urls if not _may_follow(url, page.url, allowed)]
+        urls = [url for url in urls if url not in check.refused_links]
         check.page_listing = urls
-        for url in urls:
-            try:
-                outcome = self._check_url(check, url)
-            except FetchError as exc:
-                outcome = DocumentOutcome(url, "failed", error=exc.reason)
-            check.outcomes.append(outcome)
+        self._check_urls(check, urls)
+
+    def _check_urls(self, check: _Check, urls: list[str]) -> None:
+        """Fetch a portal's documents a few at a time (the policy's ``concurrency``), then take each in page order
+        (ingestion writes one at a time). Past the check's deadline the remaining documents are left for the
+        next check, each saying so."""
+        deadline = self._started + self.fetcher.policy.check_deadline_s
+        batch_size = max(1, self.fetcher.policy.concurrency)
+        with ThreadPoolExecutor(max_workers=batch_size, thread_name_prefix="fetch") as pool:
+            for start in range(0, len(urls), batch_size):
+                batch = urls[start : start + batch_size]
+                if self.monotonic() > deadline:
+                    reason = f"not checked: the check's deadline ({self.fetcher.policy.check_deadline_s:g}s) passed"
+                    check.outcomes.extend(
+                        DocumentOutcome(url, "failed", error=reason) for url in urls[start:]
+                    )
+                    return
+                fetches = [pool.submit(self._fetch_url, check, url, deadline) for url in batch]
+                for url, fetch in zip(batch, fetches, strict=True):
+                    try:
+                        outcome = self._take_fetched(check, url, fetch.result())
+                    except FetchError as exc:
+                        outcome = DocumentOutcome(url, "failed", error=exc.reason)
+                    check.outcomes.append(outcome)
 
     def _check_url(self, check: _Check, url: str) -> DocumentOutcome:
+        deadline = self._started + self.fetcher.policy.check_deadline_s
+        return self._take_fetched(check, url, self._fetch_url(check, url, deadline))
+
+    def _fetch_url(self, check: _Check, url: str, deadline: float) -> Fetched:
+        """The network part (runs in a worker thread): reads the check's state, never writes it."""
         known = check.documents.get(url)
         sent = Validators(known.etag, known.last_modified) if known is not None else None
-        fetched = self.fetcher.get(url, sent)
+        return self.fetcher.get(url, sent, allow_private=check.source.allow_private, deadline=deadline)
+
+    def _take_fetched(self, check: _Check, url: str, fetched: Fetched) -> DocumentOutcome:
         check.bytes += fetched.size
         state = check.state(url)
         state.etag, state.last_modified = fetched.validators.etag, fetched.validators.last_modified
@@ -361,6 +400,7 @@ def checked_payload(report: CheckReport) -> dict[str, Any]:
         "bytes": report.bytes,
         "duration_ms": report.duration_ms,
         "outcomes": [d.payload() for d in report.documents if d.status in NEW_CONTENT],
+        **({"refused_links": list(report.refused_links)} if report.refused_links else {}),
     }
 
 
@@ -368,7 +408,7 @@ def _event_base(report: CheckReport) -> dict[str, Any]:
     return {
         "source_id": report.source_id,
         "kind": report.kind,
-        "location": report.location,
+        "location": redact_url(report.location),
         "department": report.department,
     }
 
@@ -387,6 +427,7 @@ def _report(check: _Check, duration_ms: int) -> CheckReport:
         not_modified=check.not_modified,
         duration_ms=duration_ms,
         error=check.error,
+        refused_links=tuple(check.refused_links),
     )
 
 
@@ -423,12 +464,38 @@ def _document_rows(session: Session, source_id: int) -> list[SourceDocumentRow]:
 
 
 def _matching_files(folder: Path, pattern: str) -> list[Path]:
-    """Files under ``folder`` matching the glob, sorted, hidden files and folders skipped."""
+    """Files under ``folder`` matching the glob, sorted, hidden files and folders skipped; symbolic links are
+    included so that they are reported as refused, not silently skipped."""
     return sorted(
         path
         for path in folder.glob(pattern)
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if (path.is_file() or path.is_symlink())
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
+
+
+def _refuse_links_out(path: Path, folder: Path, root: Path) -> None:
+    """A folder source reads regular files inside it: no symbolic link (to ``/proc/self/environ``, to ``~/.ssh``),
+    at any level below the folder, and nothing that resolves outside it."""
+    current = folder
+    for part in path.relative_to(folder).parts:
+        current = current / part
+        if current.is_symlink():
+            raise SourceError("refused: a symbolic link (a folder source reads only regular files inside it)")
+    if not path.resolve().is_relative_to(root):
+        raise SourceError("refused: the file is outside the folder")
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The file's bytes, opened without following a link swapped in since it was checked, and only if regular."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat_module.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise SourceError("refused: not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(f"too large: more than {limit} bytes")
+    return data
 
 
 def _ledger_files(ledger: store.Ledger) -> frozenset[Path]:
@@ -439,6 +506,11 @@ def _ledger_files(ledger: store.Ledger) -> frozenset[Path]:
     path = Path(database).resolve()
     suffixes = ("", "-wal", "-shm", "-journal", ".scheduler.lock")
     return frozenset(path.with_name(path.name + suffix) for suffix in suffixes)
+
+
+def _may_follow(url: str, page_url: str, allowed: frozenset[str]) -> bool:
+    """A portal's link is followed to the portal's own host, or to a host the source lists."""
+    return same_host(url, page_url) or (urlsplit(url).hostname or "").lower() in allowed
 
 
 def _file_name(url: str) -> str:

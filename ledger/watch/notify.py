@@ -8,14 +8,32 @@ deliverer that dies mid-send leaves it to be retried when the lease ends. Delive
 receivers deduplicate by the ``X-Ledger-Event-Hash`` header (or the ``event.hash`` field).
 
 Failed attempts (timeouts, connection errors, 408, 429, 5xx) are retried with exponential backoff up to
-:data:`MAX_ATTEMPTS`; any other answer that is not 2xx is final. Every attempt's result is kept on the delivery row.
+:data:`MAX_ATTEMPTS`; any other answer that is not 2xx is final (a 3xx too: a redirect is never followed, the
+subscriber's URL must be updated). Every attempt's result is kept on the delivery row; ``ledger notify replay``
+makes failed deliveries pending again.
+
+A receiver is untrusted too: at most :data:`MAX_REPLY_BYTES` of its reply are read, and one delivery takes at most
+:data:`DELIVERY_DEADLINE_S` however slowly the reply trickles in. Its address follows the rules of the sources
+(:mod:`ledger.watch.addresses`: public addresses only unless added with ``--allow-private``).
+
+Every notification is signed as the Standard Webhooks specification says (https://www.standardwebhooks.com/):
+``webhook-id`` (the event's hash: the same on every retry), ``webhook-timestamp`` (Unix seconds) and
+``webhook-signature`` (``v1,`` + base64 of HMAC-SHA256 over ``id.timestamp.body`` with the subscriber's secret), so
+a receiver can verify with any Standard Webhooks library and refuse replays outside its tolerance.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
+import secrets
+import threading
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -29,6 +47,14 @@ from ledger.errors import LedgerError, NotFoundError
 from ledger.model.canonical import to_jsonable
 from ledger.store import Ledger, department_by_name, department_name, events
 from ledger.store.schema import DeliveryRow, EventRow, SnapshotRow, SourceRow, SubscriberRow
+from ledger.watch.addresses import (
+    AddressPolicy,
+    AddressRefused,
+    Resolver,
+    redact_url,
+    refuse_literal,
+    system_resolver,
+)
 from ledger.watch.check import SOURCE_MISSED
 from ledger.watch.fetch import USER_AGENT
 
@@ -43,6 +69,10 @@ RETRY_MAX_S = 6 * 3600
 #: How long a claimed delivery is left alone before another deliverer may retry it (its sender presumably died).
 CLAIM_LEASE_S = 300
 POST_TIMEOUT_S = 10.0
+#: One delivery, connection to last byte read, takes at most this long (a reply trickled byte by byte included).
+DELIVERY_DEADLINE_S = 15.0
+#: Of a receiver's reply only the status matters; this much of its body is read at most (then the connection closes).
+MAX_REPLY_BYTES = 4096
 _RETRYABLE_STATUS = frozenset({408, 429})
 _EVENT_TYPE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -93,6 +123,8 @@ class _Claimed:
     attempt: int
     body: bytes
     headers: dict[str, str]
+    secret: str | None = None
+    allow_private: bool = False
 
 
 # --- subscribers --------------------------------------------------------------------------------------------------
@@ -110,13 +142,26 @@ def known_event_types() -> list[str]:
 
 
 def add_webhook(
-    ledger: Ledger, url: str, *, event_types: list[str] | None = None, department: str | None = None
+    ledger: Ledger,
+    url: str,
+    *,
+    event_types: list[str] | None = None,
+    department: str | None = None,
+    allow_private: bool = False,
+    resolver: Resolver = system_resolver,
 ) -> SubscriberRow:
-    """Subscribe ``url`` to events from now on (types default to :data:`DEFAULT_EVENT_TYPES`)."""
+    """Subscribe ``url`` to events from now on (types default to :data:`DEFAULT_EVENT_TYPES`). The row returned
+    carries the signing secret (show it to whoever runs the receiver)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SubscriberError(f"a webhook needs an http(s) URL, not {url!r}")
+        raise SubscriberError(f"a webhook needs an http(s) URL, not {redact_url(url)!r}")
+    if parts.username is not None or parts.password is not None:
+        raise SubscriberError("a webhook URL must not carry credentials (they would be stored and shown)")
     types = _validated_types(event_types or list(DEFAULT_EVENT_TYPES))
+    try:  # names are resolved before each delivery; an address literal can be refused now
+        refuse_literal(url, allow_private=allow_private, resolver=resolver)
+    except AddressRefused as exc:
+        raise SubscriberError(str(exc)) from exc
     with ledger.write() as session:
         if department is not None:
             known = department_by_name(session, department)
@@ -129,6 +174,8 @@ def add_webhook(
             department=department,
             scanned_seq=head.seq if head else 0,
             created_at=_text(now()),
+            allow_private=allow_private,
+            secret=new_secret(),
         )
         session.add(row)
         session.flush()
@@ -175,6 +222,45 @@ def remove_subscriber(ledger: Ledger, subscriber_id: int) -> SubscriberRow:
         session.flush()
         session.delete(row)
     return removed
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def subscriber_secret(session: Session, subscriber_id: int) -> str:
+    row = session.get(SubscriberRow, subscriber_id)
+    if row is None:
+        raise NotFoundError(f"no subscriber with id {subscriber_id}")
+    if not row.secret:
+        raise SubscriberError(f"subscriber {subscriber_id} has no secret (upgrade the ledger)")
+    return row.secret
+
+
+def replay_failed(
+    ledger: Ledger, *, subscriber_id: int | None = None, delivery_ids: list[int] | None = None
+) -> int:
+    """Make failed deliveries pending again (attempts reset, due now); returns how many."""
+    with ledger.write() as session:
+        query = select(DeliveryRow).where(DeliveryRow.status == "failed")
+        if subscriber_id is not None:
+            query = query.where(DeliveryRow.subscriber_id == subscriber_id)
+        if delivery_ids:
+            query = query.where(col(DeliveryRow.id).in_(delivery_ids))
+        rows = list(session.exec(query))
+        due = _text(now())
+        for row in rows:
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, due
+            session.add(row)
+        return len(rows)
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header value (Standard Webhooks, version 1)."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode("ascii")
 
 
 def _validated_types(types: list[str]) -> list[str]:
@@ -260,27 +346,37 @@ def event_department(session: Session, event: events.Event) -> str | None:
 # --- delivering ---------------------------------------------------------------------------------------------------
 
 
-def deliver_pending(ledger: Ledger, *, post: Poster | None = None, limit: int = 100) -> list[AttemptOutcome]:
-    """Enqueue new events, then attempt the deliveries that are due, oldest event first (at most ``limit``).
-    Never raises for a receiver's failure: the outcome and the delivery row say what happened."""
+def deliver_pending(
+    ledger: Ledger,
+    *,
+    post: Poster | None = None,
+    limit: int = 100,
+    stopping: Callable[[], bool] = lambda: False,
+    resolver: Resolver = system_resolver,
+) -> list[AttemptOutcome]:
+    """Enqueue new events, then attempt the deliveries that are due, oldest event first (at most ``limit``, and
+    none once ``stopping()``). Never raises for a receiver's failure: the outcome and the delivery row say what
+    happened."""
     enqueue(ledger)
     if post is not None:
-        return _deliver_due(ledger, post, limit)
+        return _deliver_due(ledger, post, limit, stopping, resolver)
     client = HttpPoster()
     try:
-        return _deliver_due(ledger, client, limit)
+        return _deliver_due(ledger, client, limit, stopping, resolver)
     finally:
         client.close()
 
 
-def _deliver_due(ledger: Ledger, post: Poster, limit: int) -> list[AttemptOutcome]:
+def _deliver_due(
+    ledger: Ledger, post: Poster, limit: int, stopping: Callable[[], bool], resolver: Resolver
+) -> list[AttemptOutcome]:
     outcomes: list[AttemptOutcome] = []
-    while len(outcomes) < limit:
+    while len(outcomes) < limit and not stopping():
         # One at a time: the lease need only outlast one POST, and a crash leaves at most this one in doubt.
         item = _claim_next(ledger)
         if item is None:
             break
-        outcome = _attempt(item, post)
+        outcome = _attempt(item, post, resolver)
         with ledger.write() as session:
             _record(session, outcome)
         outcomes.append(outcome)
@@ -314,19 +410,35 @@ def _claim_next(ledger: Ledger) -> _Claimed | None:
                 attempt=row.attempts,
                 body=notification_body(event, event_department(session, event)),
                 headers=_headers(event, row.id),
+                secret=subscriber.secret,
+                allow_private=subscriber.allow_private,
             )
     return None
 
 
-def _attempt(item: _Claimed, post: Poster) -> AttemptOutcome:
+def _attempt(item: _Claimed, post: Poster, resolver: Resolver) -> AttemptOutcome:
     try:
-        status = post(item.target, item.body, item.headers)
+        AddressPolicy(allow_private=item.allow_private, resolver=resolver).check(item.target)
+    except AddressRefused as exc:
+        return _outcome(item, "failed", None, str(exc))
+    headers = dict(item.headers)
+    if item.secret:
+        timestamp = int(time.time())
+        message_id = headers["webhook-id"]
+        headers["webhook-timestamp"] = str(timestamp)
+        headers["webhook-signature"] = sign(item.secret, message_id, timestamp, item.body)
+    try:
+        status = post(item.target, item.body, headers)
     except httpx.HTTPError as exc:
         return _outcome(item, "retry", None, f"{type(exc).__name__}: {exc}".rstrip(": "))
     if 200 <= status < 300:
         return _outcome(item, "delivered", status, None)
     if status >= 500 or status in _RETRYABLE_STATUS:
         return _outcome(item, "retry", status, f"HTTP {status}")
+    if 300 <= status < 400:
+        return _outcome(
+            item, "failed", status, f"HTTP {status}: a redirect is not followed; update the subscriber's URL"
+        )
     return _outcome(item, "failed", status, f"HTTP {status}")
 
 
@@ -409,20 +521,71 @@ def _headers(event: events.Event, delivery_id: int) -> dict[str, str]:
         "X-Ledger-Event-Seq": str(event.seq),
         "X-Ledger-Event-Hash": event.hash,
         "X-Ledger-Delivery": str(delivery_id),
+        "webhook-id": event.hash,
     }
 
 
 class HttpPoster:
-    """The default :data:`Poster`: one httpx client, short timeouts, redirects not followed (a POST must not turn
-    into a GET somewhere else)."""
+    """The default :data:`Poster`: short timeouts, redirects not followed (a POST must not turn into a GET somewhere
+    else), at most :data:`MAX_REPLY_BYTES` of the reply read, and an overall deadline per delivery.
+
+    The deadline is kept by sending from a worker thread and, when it passes, closing the client under it: that
+    closes the socket the worker is blocked on, so a receiver trickling its reply one byte at a time (each byte
+    inside the read timeout) cannot hold the delivery, or the scheduler's shutdown, past the deadline.
+    """
 
     def __init__(
-        self, *, timeout_s: float = POST_TIMEOUT_S, transport: httpx.BaseTransport | None = None
+        self,
+        *,
+        timeout_s: float = POST_TIMEOUT_S,
+        deadline_s: float = DELIVERY_DEADLINE_S,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._client = httpx.Client(timeout=timeout_s, follow_redirects=False, transport=transport)
+        self._timeout_s = timeout_s
+        self._deadline_s = deadline_s
+        self._transport = transport
+        self._aborted = threading.Event()
+        self._client = self._new_client()
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(timeout=self._timeout_s, follow_redirects=False, transport=self._transport)
 
     def __call__(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
-        return self._client.post(url, content=body, headers=dict(headers)).status_code
+        if self._aborted.is_set():
+            raise httpx.TimeoutException("not sent: shutting down")
+        client = self._client
+        result: Future[int] = Future()
+
+        def send() -> None:
+            try:
+                with client.stream("POST", url, content=body, headers=dict(headers)) as response:
+                    read = 0
+                    for chunk in response.iter_raw():
+                        read += len(chunk)
+                        if read >= MAX_REPLY_BYTES:
+                            break  # the status is all that matters; closing drops the rest
+                    result.set_result(response.status_code)
+            except BaseException as exc:  # handed to the waiting caller
+                result.set_exception(exc)
+
+        worker = threading.Thread(target=send, name="webhook-post", daemon=True)
+        worker.start()
+        deadline = time.monotonic() + self._deadline_s
+        while worker.is_alive() and time.monotonic() < deadline and not self._aborted.is_set():
+            worker.join(0.05)
+        if worker.is_alive():
+            client.close()  # unblocks the worker: its socket is closed under it
+            self._client = self._new_client()
+            if self._aborted.is_set():
+                raise httpx.TimeoutException("interrupted: shutting down")
+            raise httpx.TimeoutException(
+                f"no complete reply within {self._deadline_s:g}s (delivery deadline)"
+            )
+        return result.result()
+
+    def abort(self) -> None:
+        """Interrupt the delivery in progress (from another thread) and refuse further ones: a shutdown."""
+        self._aborted.set()
 
     def close(self) -> None:
         self._client.close()

@@ -52,7 +52,7 @@ from ledger.store.db import create_ledger_engine
 from ledger.store.schema import SourceRow
 from ledger.watch.check import SOURCE_MISSED, CheckReport, SourceChecker
 from ledger.watch.fetch import Fetcher, FetchPolicy
-from ledger.watch.notify import AttemptOutcome, Poster, deliver_pending
+from ledger.watch.notify import AttemptOutcome, HttpPoster, Poster, deliver_pending
 from ledger.watch.sources import SourceError, detached, list_sources, schedule_of
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,8 @@ class LedgerScheduler:
         self.on_report = on_report
         self._transport = transport
         self._post = post
+        #: Owned when no poster is given, so that a shutdown can interrupt the delivery in progress.
+        self._poster = HttpPoster() if post is None else None
         self._stop_requested = threading.Event()
         self._startup_error: BaseException | None = None
         # The job store gets an engine of its own: it disposes of it at shutdown, which must not touch the ledger's.
@@ -175,6 +177,8 @@ class LedgerScheduler:
         finally:
             # The main loop may still have read the job store after shutdown disposed of its engine.
             self._jobs_engine.dispose()
+            if self._poster is not None:
+                self._poster.close()
             if restore is not None:
                 restore()
             with _active_lock:
@@ -183,8 +187,12 @@ class LedgerScheduler:
             raise self._startup_error
 
     def stop(self) -> None:
-        """Ask the scheduler to stop; checks in progress finish first. Safe from any thread, before or after start."""
+        """Ask the scheduler to stop and wait for its jobs: a delivery in progress is interrupted, a check stops
+        at its next read or backoff (each bounded by the fetch policy's read timeout). Safe from any thread,
+        before or after start."""
         self._stop_requested.set()
+        if self._poster is not None:
+            self._poster.abort()
         self._shutdown(wait=True)
 
     def _shutdown(self, *, wait: bool) -> None:
@@ -272,7 +280,12 @@ class LedgerScheduler:
 
     def check_source(self, source_id: int) -> CheckReport | None:
         """What a source's job does. A source removed meanwhile is skipped (the next sync drops its job)."""
-        with Fetcher(self.settings.fetch_policy, transport=self._transport) as fetcher:
+        with Fetcher(
+            self.settings.fetch_policy,
+            transport=self._transport,
+            sleep=self._pause,
+            stopping=self._stop_requested.is_set,
+        ) as fetcher:
             try:
                 report = SourceChecker(self.ledger, fetcher).check_isolated(source_id)
             except NotFoundError:
@@ -282,8 +295,14 @@ class LedgerScheduler:
             self.on_report(report)
         return report
 
+    def _pause(self, seconds: float) -> None:
+        """A fetch's backoff that a shutdown cuts short."""
+        self._stop_requested.wait(seconds)
+
     def deliver_notifications(self) -> list[AttemptOutcome]:
-        return deliver_pending(self.ledger, post=self._post)
+        return deliver_pending(
+            self.ledger, post=self._post or self._poster, stopping=self._stop_requested.is_set
+        )
 
     def record_job_trouble(self, event: JobExecutionEvent | JobSubmissionEvent) -> None:
         """The listener of job errors, missed runs and overlapping runs: each becomes an event of its source."""

@@ -13,6 +13,7 @@ Each source is checked on its own schedule: every N seconds, or by a cron expres
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
@@ -29,6 +30,7 @@ from ledger.clock import now_text
 from ledger.errors import LedgerError, NotFoundError
 from ledger.store import Ledger
 from ledger.store.schema import SourceDocumentRow, SourceRow
+from ledger.watch.addresses import AddressRefused, Resolver, redact_url, refuse_literal, system_resolver
 
 SourceKind = Literal["folder", "document", "portal"]
 SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
@@ -64,7 +66,9 @@ class Schedule:
             raise SourceError('say how often to check: --every 6h or --cron "0 8 * * 1-5" (one of them)')
         zone = timezone or local_timezone()
         schedule = cls(every_seconds=parse_every(every) if every else None, cron=cron, timezone=zone)
-        schedule.trigger()
+        if schedule.trigger().get_next_fire_time(None, datetime.now(UTC)) is None:
+            # e.g. "0 0 31 2 *" (31 February): the cron parser accepts it, and the source would never be checked
+            raise SourceError(f"cron expression {cron!r} never fires (no such date)")
         return schedule
 
     def trigger(self) -> BaseTrigger:
@@ -78,9 +82,10 @@ class Schedule:
         if not self.cron:
             raise SourceError("a schedule needs an interval or a cron expression")
         try:
-            return CronTrigger.from_crontab(self.cron, timezone=zone)
+            trigger = CronTrigger.from_crontab(self.cron, timezone=zone)
         except ValueError as exc:
             raise SourceError(f"invalid cron expression {self.cron!r}: {exc}") from exc
+        return trigger
 
     def period_seconds(self) -> int:
         """About one interval: for a cron schedule, the shortest gap between its next firings (a weekday 08:00
@@ -157,11 +162,24 @@ def add_source(
     kind: SourceKind | None = None,
     pattern: str | None = None,
     department: str | None = None,
+    allow_private: bool = False,
+    allowed_hosts: Sequence[str] = (),
+    resolver: Resolver = system_resolver,
 ) -> SourceRow:
-    """Watch a new source. Raises :class:`SourceError` when it is invalid or already watched."""
+    """Watch a new source. Raises :class:`SourceError` when it is invalid or already watched.
+
+    ``allow_private``: fetch even from loopback and private addresses (refused otherwise, see
+    :mod:`ledger.watch.addresses`). ``allowed_hosts``: other hosts a portal's links may point to.
+    """
     kind = kind or guess_kind(location)
     location = _normalise_location(kind, location)
     _validate_pattern(kind, pattern)
+    hosts = _validate_hosts(kind, allowed_hosts)
+    if kind != "folder":
+        try:  # names are resolved before each request; an address literal can be refused now
+            refuse_literal(location, allow_private=allow_private, resolver=resolver)
+        except AddressRefused as exc:
+            raise SourceError(str(exc)) from exc
     schedule.trigger()
     with ledger.write() as session:
         duplicate = session.exec(
@@ -179,6 +197,8 @@ def add_source(
             cron=schedule.cron,
             timezone=schedule.timezone,
             created_at=now_text(),
+            allow_private=allow_private,
+            allowed_hosts="\n".join(hosts) or None,
         )
         session.add(row)
         session.flush()
@@ -229,8 +249,30 @@ def _normalise_location(kind: SourceKind, location: str) -> str:
         return str(folder.resolve())
     parts = urlsplit(location.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise SourceError(f"a {kind} source needs an http(s) URL, not {location!r}")
+        raise SourceError(f"a {kind} source needs an http(s) URL, not {redact_url(location)!r}")
+    if parts.username is not None or parts.password is not None:
+        # never stored: the location is in every event and notification of the source
+        raise SourceError(
+            f"the URL carries credentials; they are not stored: give {redact_url(location)} and put them in "
+            "~/.netrc (or the file $NETRC names)"
+        )
     return parts.geturl()
+
+
+def allowed_hosts_of(row: SourceRow) -> frozenset[str]:
+    return frozenset(host for host in (row.allowed_hosts or "").splitlines() if host)
+
+
+def _validate_hosts(kind: SourceKind, hosts: Sequence[str]) -> list[str]:
+    if hosts and kind != "portal":
+        raise SourceError("only a portal source has links to other hosts (--allow-host)")
+    cleaned = []
+    for host in hosts:
+        name = host.strip().lower()
+        if not name or any(c in name for c in "/:@ "):
+            raise SourceError(f"--allow-host takes a host name, e.g. www.gov.cn, not {host!r}")
+        cleaned.append(name)
+    return sorted(set(cleaned))
 
 
 def _validate_pattern(kind: SourceKind, pattern: str | None) -> None:

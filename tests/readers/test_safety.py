@@ -11,7 +11,8 @@ import pytest
 
 from ledger.errors import ReadError
 from ledger.readers import read_document
-from ledger.readers.safety import ZipLimits, check_office_zip
+from ledger.readers.limits import Limits
+from ledger.readers.safety import check_office_zip
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
@@ -97,13 +98,13 @@ def test_a_highly_compressed_part_is_refused_as_a_zip_bomb() -> None:
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
-        (ZipLimits(max_total_bytes=1000), "unpacks to more than 1000 bytes"),
-        (ZipLimits(max_member_bytes=100), "unpacks to .* bytes \\(limit 100\\)"),
-        (ZipLimits(max_members=2), "parts \\(limit 2\\)"),
-        (ZipLimits(max_ratio=1, ratio_floor_bytes=0), "compressed .*:1"),
+        (Limits(zip_total_bytes=1000), "unpacks to more bytes than allowed .*zip_total_bytes=1000"),
+        (Limits(zip_part_bytes=100), "unpacks to .* bytes \\(limit zip_part_bytes=100;"),
+        (Limits(zip_parts=2), "parts \\(limit zip_parts=2;"),
+        (Limits(zip_ratio=1, zip_ratio_floor_bytes=0), "compressed .*:1"),
     ],
 )
-def test_each_limit_is_enforced_from_the_zip_directory(limits: ZipLimits, message: str) -> None:
+def test_each_limit_is_enforced_from_the_zip_directory(limits: Limits, message: str) -> None:
     with pytest.raises(ReadError, match=message):
         check_office_zip(_workbook(), limits)
 

@@ -65,6 +65,8 @@ class BadInput:
     reason: str | None
     #: Large enough that every later ``verify`` of a ledger holding it would pay for it: give it a ledger of its own.
     large: bool = False
+    #: Over its format's size limit: refused before it is stored, an input-refused event instead (docs/limits.md).
+    stored: bool = True
 
 
 def empty() -> bytes:
@@ -196,7 +198,12 @@ def bad_inputs(*, huge: int = 50 * MIB, bomb: int = 64 * MIB) -> list[BadInput]:
         BadInput("random.bin", "64 KiB of random bytes", random_bytes, None),
         BadInput("scan.pdf", "a PNG image renamed .pdf", png_image, None),
         BadInput(
-            "huge.txt", f"{huge // MIB} MB of text (a seed repeated)", lambda: huge_text(huge), r"large", True
+            "huge.txt",
+            f"{huge // MIB} MB of text (a seed repeated)",
+            lambda: huge_text(huge),
+            r"limit text_bytes=",
+            True,
+            stored=False,
         ),
         BadInput(
             "bomb.xlsx", f"ZIP bomb renamed .xlsx ({bomb // MIB} MB at ~1000:1)", lambda: zip_bomb(bomb), None

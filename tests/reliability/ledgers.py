@@ -260,10 +260,13 @@ class Refusal:
     problems: tuple[str, ...]
 
 
-def check_refusal(url: str, before: Facts, name: str, data: bytes, stderr: str) -> Refusal:
+def check_refusal(
+    url: str, before: Facts, name: str, data: bytes, stderr: str, *, stored: bool = True
+) -> Refusal:
     """The promise for a refused file (docs/architecture.md §9): one line on stderr naming the file and the reason, the bytes stored
     as they came, a publication-received then a parse-failed event carrying that reason, nothing else changed, and
-    the ledger still whole."""
+    the ledger still whole. A file over its size limit (``stored=False``) is not stored: one input-refused event
+    with its size and hash carries the reason instead (docs/limits.md)."""
     problems: list[str] = []
     lines = stderr.splitlines()
     prefix = f"ledger: error: {name}: "
@@ -274,6 +277,8 @@ def check_refusal(url: str, before: Facts, name: str, data: bytes, stderr: str) 
         problems.append(f"the line does not name the file and a reason: {stderr[:300]!r}")
     after = read_facts(url)
     added = sorted(after.publications - before.publications)
+    if not stored:
+        return Refusal(reason, (*problems, *_unstored_problems(url, before, after, data, reason)))
     if [(sha, size) for _, sha, size in added] != [(sha256_hex(data), len(data))]:
         return Refusal(reason, (*problems, f"publications added: {added}"))
     publication_id = added[0][0]
@@ -294,6 +299,25 @@ def check_refusal(url: str, before: Facts, name: str, data: bytes, stderr: str) 
         problems.append("snapshots or departments changed")
     problems += ledger_problems(url)
     return Refusal(reason, tuple(problems))
+
+
+def _unstored_problems(url: str, before: Facts, after: Facts, data: bytes, reason: str) -> list[str]:
+    problems = []
+    if after.publications != before.publications:
+        problems.append("a publication was stored")
+    new_events = after.events[len(before.events) :]
+    digest = sha256_hex(data)
+    if [(kind, where) for _, kind, where, _ in new_events] != [(events.INPUT_REFUSED, f"input/{digest}")]:
+        problems.append(f"events added: {[(kind, where) for _, kind, where, _ in new_events]}")
+    else:
+        payload = json.loads(new_events[0][3])
+        if (payload["sha256"], payload["size"]) != (digest, len(data)):
+            problems.append("the input-refused event does not name the file's hash and size")
+        if " ".join(payload["reason"].split()) != reason:
+            problems.append("the input-refused event does not carry the reason shown")
+    if (after.snapshots, after.departments) != (before.snapshots, before.departments):
+        problems.append("snapshots or departments changed")
+    return problems + ledger_problems(url)
 
 
 def stored_content(url: str, publication_id: int) -> bytes:

@@ -45,7 +45,7 @@ def test_bad_input_is_refused_in_one_line_and_still_stored(
     before = read_facts(url)
     code, out, err = _ingest(url, path)
     assert (code, out) == (1, "")
-    refusal = check_refusal(url, before, bad.name, data, err)
+    refusal = check_refusal(url, before, bad.name, data, err, stored=bad.stored)
     assert refusal.problems == ()
     if bad.reason is not None:
         assert re.search(bad.reason, refusal.reason, re.IGNORECASE), refusal.reason

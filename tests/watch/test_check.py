@@ -92,7 +92,9 @@ def test_portal_two_documents_then_a_revision_then_nothing(
     )
     site.put("/ysgk/files/jia.txt", R1)
     site.put("/ysgk/files/yi.txt", OTHER)
-    source = add_source(ledger, site.url("/ysgk/index.html"), schedule=EVERY_6H, department="人社")
+    source = add_source(
+        ledger, site.url("/ysgk/index.html"), allow_private=True, schedule=EVERY_6H, department="人社"
+    )
     assert source.id is not None
 
     first = checker.check(source.id)
@@ -151,7 +153,7 @@ def test_portal_page_answering_304_reuses_the_documents_it_listed(
 ) -> None:
     site.put("/p.html", portal_page(("a.txt", "a")))
     site.put("/a.txt", R1)
-    source = add_source(ledger, site.url("/p.html"), schedule=EVERY_6H)
+    source = add_source(ledger, site.url("/p.html"), allow_private=True, schedule=EVERY_6H)
     assert source.id is not None
     checker.check(source.id)
     site.put("/a.txt", R2)
@@ -164,7 +166,7 @@ def test_portal_page_answering_304_reuses_the_documents_it_listed(
 def test_new_link_on_the_portal_page_is_followed(ledger: Ledger, site: Site, checker: SourceChecker) -> None:
     site.put("/p.html", portal_page(("a.txt", "a")))
     site.put("/a.txt", R1)
-    source = add_source(ledger, site.url("/p.html"), schedule=EVERY_6H)
+    source = add_source(ledger, site.url("/p.html"), allow_private=True, schedule=EVERY_6H)
     assert source.id is not None
     checker.check(source.id)
     site.put("/p.html", portal_page(("a.txt", "a"), ("b.txt", "b")))
@@ -178,7 +180,7 @@ def test_portal_pattern_filters_links(ledger: Ledger, site: Site, checker: Sourc
     site.put("/p.html", portal_page(("a.txt", "2023年部门预算"), ("b.txt", "2024年部门预算")))
     site.put("/a.txt", R1)
     site.put("/b.txt", OTHER)
-    source = add_source(ledger, site.url("/p.html"), schedule=EVERY_6H, pattern="2024年")
+    source = add_source(ledger, site.url("/p.html"), allow_private=True, schedule=EVERY_6H, pattern="2024年")
     assert source.id is not None
     assert statuses(checker.check(source.id)) == {"b.txt": "recorded"}
     assert site.hits("/a.txt") == []
@@ -194,7 +196,7 @@ def test_failing_document_makes_a_partial_check_and_the_others_still_land(
     site.put("/p.html", portal_page(("bad.txt", "bad"), ("good.txt", "good")))
     site.put("/bad.txt", R1, failures=100)
     site.put("/good.txt", OTHER)
-    source = add_source(ledger, site.url("/p.html"), schedule=EVERY_6H)
+    source = add_source(ledger, site.url("/p.html"), allow_private=True, schedule=EVERY_6H)
     assert source.id is not None
     report = checker.check(source.id)
     assert report.status == "partial" and statuses(report) == {"bad.txt": "failed", "good.txt": "recorded"}
@@ -211,7 +213,7 @@ def test_failing_document_makes_a_partial_check_and_the_others_still_land(
 def test_unreachable_portal_is_one_source_failed_event(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
-    source = add_source(ledger, site.url("/missing.html"), schedule=EVERY_6H)
+    source = add_source(ledger, site.url("/missing.html"), allow_private=True, schedule=EVERY_6H)
     assert source.id is not None
     report = checker.check(source.id)
     assert report.status == "failed" and report.error == "HTTP 404 Not Found"
@@ -227,8 +229,8 @@ def test_one_failing_source_does_not_stop_the_others(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
     site.put("/a.txt", R1)
-    broken = add_source(ledger, site.url("/gone.pdf"), schedule=EVERY_6H)
-    working = add_source(ledger, site.url("/a.txt"), schedule=EVERY_6H, kind="document")
+    broken = add_source(ledger, site.url("/gone.pdf"), allow_private=True, schedule=EVERY_6H)
+    working = add_source(ledger, site.url("/a.txt"), allow_private=True, schedule=EVERY_6H, kind="document")
     reports = checker.check_all()
     assert [(r.source_id, r.status) for r in reports] == [(broken.id, "failed"), (working.id, "changed")]
 
@@ -240,8 +242,8 @@ def test_unexpected_error_is_recorded_and_the_next_source_still_runs(ledger: Led
             raise RuntimeError("disk on fire")
         return httpx.Response(200, content=OTHER)
 
-    first = add_source(ledger, site.url("/a.txt"), schedule=EVERY_6H, kind="document")
-    second = add_source(ledger, site.url("/b.txt"), schedule=EVERY_6H, kind="document")
+    first = add_source(ledger, site.url("/a.txt"), allow_private=True, schedule=EVERY_6H, kind="document")
+    second = add_source(ledger, site.url("/b.txt"), allow_private=True, schedule=EVERY_6H, kind="document")
     with Fetcher(POLICY, transport=httpx.MockTransport(explode)) as fetcher:
         reports = SourceChecker(ledger, fetcher).check_all()
     assert [(r.source_id, r.status) for r in reports] == [(first.id, "failed"), (second.id, "changed")]
@@ -256,7 +258,9 @@ def test_unexpected_error_is_recorded_and_the_next_source_still_runs(ledger: Led
 @pytest.mark.slow
 def test_document_url_is_fetched_conditionally(ledger: Ledger, site: Site, checker: SourceChecker) -> None:
     site.put("/budget.txt", R1, last_modified=True)
-    source = add_source(ledger, site.url("/budget.txt"), schedule=EVERY_6H, kind="document")
+    source = add_source(
+        ledger, site.url("/budget.txt"), allow_private=True, schedule=EVERY_6H, kind="document"
+    )
     assert source.id is not None
     assert statuses(checker.check(source.id)) == {"budget.txt": "recorded"}
     assert statuses(checker.check(source.id)) == {"budget.txt": "not-modified"}
@@ -273,7 +277,9 @@ def test_server_without_validators_is_deduplicated_by_content_hash(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
     site.put("/budget.txt", R1, etag=False)
-    source = add_source(ledger, site.url("/budget.txt"), schedule=EVERY_6H, kind="document")
+    source = add_source(
+        ledger, site.url("/budget.txt"), allow_private=True, schedule=EVERY_6H, kind="document"
+    )
     assert source.id is not None
     checker.check(source.id)
     mark = last_seq(ledger)
@@ -289,7 +295,7 @@ def test_content_the_ledger_already_holds_is_not_ingested_again(
 ) -> None:
     ingest_bytes(ledger, R1, name="from-disk.txt")
     site.put("/copy.txt", R1)
-    source = add_source(ledger, site.url("/copy.txt"), schedule=EVERY_6H, kind="document")
+    source = add_source(ledger, site.url("/copy.txt"), allow_private=True, schedule=EVERY_6H, kind="document")
     assert source.id is not None
     mark = last_seq(ledger)
     report = checker.check(source.id)
@@ -302,7 +308,9 @@ def test_unparseable_document_is_stored_once_and_reported_as_new(
     ledger: Ledger, site: Site, checker: SourceChecker
 ) -> None:
     site.put("/error.html", b"<html><body>503 Service Unavailable</body></html>", etag=False)
-    source = add_source(ledger, site.url("/error.html"), schedule=EVERY_6H, kind="document")
+    source = add_source(
+        ledger, site.url("/error.html"), allow_private=True, schedule=EVERY_6H, kind="document"
+    )
     assert source.id is not None
     first = checker.check(source.id)
     assert first.status == "changed" and first.documents[0].status == "parse-failed"

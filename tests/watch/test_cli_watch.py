@@ -83,7 +83,7 @@ def test_run_once_portal_two_snapshots_then_a_revision_then_nothing(tmp_path: Pa
     site.put("/ysgk/index.html", portal_page(("jia.txt", "甲局"), ("yi.txt", "乙局")))
     site.put("/ysgk/jia.txt", R1)
     site.put("/ysgk/yi.txt", OTHER)
-    ledger(db, "watch", "add", site.url("/ysgk/index.html"), "--every", "1h")
+    ledger(db, "watch", "add", site.url("/ysgk/index.html"), "--every", "1h", "--allow-private")
 
     code, out, err = ledger(db, "watch", "run-once")
     page = len(site.resources["/ysgk/index.html"].body)
@@ -130,8 +130,8 @@ def test_run_once_failure_exits_non_zero_with_one_line_per_failure(tmp_path: Pat
     site.put("/p.html", portal_page(("bad.txt", "bad"), ("good.txt", "good")))
     site.put("/bad.txt", b"", status=403)
     site.put("/good.txt", R1)
-    ledger(db, "watch", "add", site.url("/p.html"), "--every", "1h")
-    ledger(db, "watch", "add", site.url("/gone.pdf"), "--every", "1h")
+    ledger(db, "watch", "add", site.url("/p.html"), "--every", "1h", "--allow-private")
+    ledger(db, "watch", "add", site.url("/gone.pdf"), "--every", "1h", "--allow-private")
     code, out, err = ledger(db, "watch", "run-once")
     assert code == 1
     assert out.splitlines()[0].startswith("source 1 partial: 1 new, 0 unchanged")
@@ -146,7 +146,7 @@ def test_run_once_failure_exits_non_zero_with_one_line_per_failure(tmp_path: Pat
 def test_run_once_json(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "l.db"
     site.put("/a.txt", R1)
-    ledger(db, "watch", "add", site.url("/a.txt"), "--every", "1h")
+    ledger(db, "watch", "add", site.url("/a.txt"), "--every", "1h", "--allow-private")
     code, out, _ = ledger(db, "watch", "run-once", "--format", "json")
     [report] = json.loads(out)
     assert (code, report["status"], report["new"], report["error"]) == (0, "changed", 1, None)
@@ -156,16 +156,19 @@ def test_run_once_json(tmp_path: Path, site: Site) -> None:
 @pytest.mark.slow
 def test_notify_add_list_deliver_remove(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "l.db"
-    assert ledger(db, "notify", "add", "webhook", site.url("/hook"), "--on", "source-failed") == (
+    code, out, err = ledger(
+        db, "notify", "add", "webhook", site.url("/hook"), "--on", "source-failed", "--allow-private"
+    )
+    assert (code, out, err.startswith("signing secret (Standard Webhooks): whsec_")) == (
         0,
         f"subscriber 1: webhook {site.url('/hook')}\n",
-        "",
+        True,
     )
     code, _, err = ledger(db, "notify", "add", "webhook", site.url("/hook"), "--on", "nonsense")
     assert code == 1 and err.startswith("ledger: error: unknown event type nonsense (known: ")
     code, _, err = ledger(db, "notify", "add", "email", "someone@example.org")
     assert code == 2
-    ledger(db, "watch", "add", site.url("/gone.pdf"), "--every", "1h")
+    ledger(db, "watch", "add", site.url("/gone.pdf"), "--every", "1h", "--allow-private")
     ledger(db, "watch", "run-once")  # records a failure and delivers it
     code, out, _ = ledger(db, "notify", "list", "--format", "json")
     [subscriber] = json.loads(out)

@@ -86,7 +86,7 @@ def failure(ledger: Ledger, department: str | None = None, reason: str = "HTTP 5
 
 @pytest.mark.slow
 def test_webhook_defaults_to_the_events_auditors_act_on(ledger: Ledger, site: Site) -> None:
-    row = add_webhook(ledger, site.url("/hook"))
+    row = add_webhook(ledger, site.url("/hook"), allow_private=True)
     assert json.loads(row.event_types) == sorted(DEFAULT_EVENT_TYPES)
     assert sorted(DEFAULT_EVENT_TYPES) == ["changes-detected", "finding-raised", "source-failed"]
 
@@ -110,7 +110,7 @@ def test_invalid_subscriptions_are_refused(
 @pytest.mark.slow
 def test_subscriber_receives_only_events_recorded_after_it_subscribed(ledger: Ledger, site: Site) -> None:
     failure(ledger)
-    add_webhook(ledger, site.url("/hook"))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
     assert enqueue(ledger) == 0
     later = failure(ledger)
     record(ledger, events.SOURCE_CHECKED, {"source_id": 1})
@@ -123,7 +123,7 @@ def test_subscriber_receives_only_events_recorded_after_it_subscribed(ledger: Le
 @pytest.mark.slow
 def test_department_filter_uses_the_payload_or_the_snapshot(ledger: Ledger, site: Site) -> None:
     jia = ingest_bytes(ledger, publication("甲局", 2024, ("a", "1")), name="jia")
-    add_webhook(ledger, site.url("/hook"), event_types=["*"], department="甲局")
+    add_webhook(ledger, site.url("/hook"), allow_private=True, event_types=["*"], department="甲局")
     mine = failure(ledger, department="甲局")
     failure(ledger, department="乙局")
     about_snapshot = record(ledger, events.CHANGES_DETECTED, {"snapshot_id": jia.snapshot_id})
@@ -138,7 +138,7 @@ def test_department_filter_uses_the_payload_or_the_snapshot(ledger: Ledger, site
 
 @pytest.mark.slow
 def test_delivery_posts_a_json_summary_with_the_event_hash(ledger: Ledger, site: Site) -> None:
-    subscriber = add_webhook(ledger, site.url("/hook"))
+    subscriber = add_webhook(ledger, site.url("/hook"), allow_private=True)
     seq = failure(ledger, department="甲局", reason="HTTP 500 (after 4 attempts)")
     outcomes = deliver_pending(ledger)
     assert [(o.result, o.response_status, o.event_seq) for o in outcomes] == [("delivered", 200, seq)]
@@ -174,7 +174,7 @@ def test_delivery_posts_a_json_summary_with_the_event_hash(ledger: Ledger, site:
 
 @pytest.mark.slow
 def test_failed_delivery_is_retried_with_backoff(ledger: Ledger, site: Site, now: Clock) -> None:
-    add_webhook(ledger, site.url("/hook"))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
     failure(ledger)
     site.post_statuses.extend([503, 500])
     assert [o.result for o in deliver_pending(ledger)] == ["retry"]
@@ -193,7 +193,7 @@ def test_failed_delivery_is_retried_with_backoff(ledger: Ledger, site: Site, now
 
 @pytest.mark.slow
 def test_refused_connection_is_retried(ledger: Ledger, now: Clock) -> None:
-    add_webhook(ledger, unused_port_url())
+    add_webhook(ledger, unused_port_url(), allow_private=True)
     failure(ledger)
     [outcome] = deliver_pending(ledger)
     assert (
@@ -204,7 +204,7 @@ def test_refused_connection_is_retried(ledger: Ledger, now: Clock) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("status", [400, 404, 410, 301])
 def test_client_errors_are_final(ledger: Ledger, site: Site, now: Clock, status: int) -> None:
-    add_webhook(ledger, site.url("/hook"))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
     failure(ledger)
     site.post_statuses.append(status)
     assert [o.result for o in deliver_pending(ledger)] == ["failed"]
@@ -217,7 +217,7 @@ def test_client_errors_are_final(ledger: Ledger, site: Site, now: Clock, status:
 
 @pytest.mark.slow
 def test_delivery_gives_up_after_the_last_attempt(ledger: Ledger, site: Site, now: Clock) -> None:
-    add_webhook(ledger, site.url("/hook"))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
     failure(ledger)
     site.post_statuses.extend([500] * MAX_ATTEMPTS)
     results = []
@@ -239,7 +239,7 @@ def test_retry_delay_doubles_up_to_six_hours(attempts: int, delay: int) -> None:
 def test_a_deliverer_that_dies_mid_send_leaves_the_delivery_to_the_next_after_its_lease(
     ledger: Ledger, site: Site, now: Clock
 ) -> None:
-    add_webhook(ledger, site.url("/hook"))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
     failure(ledger)
 
     def die(url: str, body: bytes, headers: Mapping[str, str]) -> int:
@@ -257,7 +257,7 @@ def test_a_deliverer_that_dies_mid_send_leaves_the_delivery_to_the_next_after_it
 @pytest.mark.slow
 def test_events_recorded_while_no_deliverer_runs_are_not_lost(db_url: str, site: Site, now: Clock) -> None:
     with Ledger(db_url) as first:
-        add_webhook(first, site.url("/hook"))
+        add_webhook(first, site.url("/hook"), allow_private=True)
         seqs = [failure(first, reason=f"r{n}") for n in range(3)]
     with Ledger(db_url) as restarted:  # another process, later
         outcomes = deliver_pending(restarted)
@@ -267,8 +267,8 @@ def test_events_recorded_while_no_deliverer_runs_are_not_lost(db_url: str, site:
 
 @pytest.mark.slow
 def test_removing_a_subscriber_drops_its_deliveries(ledger: Ledger, site: Site) -> None:
-    subscriber = add_webhook(ledger, site.url("/hook"))
-    other = add_webhook(ledger, site.url("/other"), event_types=["*"])
+    subscriber = add_webhook(ledger, site.url("/hook"), allow_private=True)
+    other = add_webhook(ledger, site.url("/other"), allow_private=True, event_types=["*"])
     failure(ledger)
     enqueue(ledger)
     assert subscriber.id is not None
@@ -283,8 +283,8 @@ def test_removing_a_subscriber_drops_its_deliveries(ledger: Ledger, site: Site) 
 
 @pytest.mark.slow
 def test_run_once_delivers_the_failures_its_checks_recorded(ledger: Ledger, site: Site) -> None:
-    add_webhook(ledger, site.url("/hook"))
-    add_source(ledger, site.url("/missing.pdf"), schedule=Schedule(every_seconds=3600))
+    add_webhook(ledger, site.url("/hook"), allow_private=True)
+    add_source(ledger, site.url("/missing.pdf"), allow_private=True, schedule=Schedule(every_seconds=3600))
     result = run_once(ledger)
     assert [r.status for r in result.reports] == ["failed"]
     assert [o.result for o in result.deliveries] == ["delivered"]

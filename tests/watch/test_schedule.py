@@ -165,7 +165,7 @@ def test_portal_under_the_scheduler_two_snapshots_then_a_revision_then_nothing(
     site.put("/ysgk/index.html", portal_page(("jia.txt", "甲局"), ("yi.txt", "乙局")))
     site.put("/ysgk/jia.txt", R1)
     site.put("/ysgk/yi.txt", OTHER)
-    source = add_source(ledger, site.url("/ysgk/index.html"), schedule=EVERY_HOUR)
+    source = add_source(ledger, site.url("/ysgk/index.html"), allow_private=True, schedule=EVERY_HOUR)
     assert source.id is not None
     job = job_id(source.id)
     tables_before = set(inspect(ledger.engine).get_table_names())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,14 @@ def test_schedule_needs_exactly_one_of_every_and_cron() -> None:
         Schedule.parse(None, None)
     with pytest.raises(SourceError, match="one of them"):
         Schedule.parse("6h", "0 8 * * *")
+
+
+@pytest.mark.parametrize("cron", ["0 0 31 2 *", "0 0 30 2 *", "0 0 31 4,6,9,11 *"])
+def test_a_cron_schedule_that_never_fires_is_refused(cron: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"^cron expression '.*' never fires \(no such date\)$"):
+        Schedule.parse(None, cron, "Asia/Shanghai")
+    assert time.monotonic() - started < 2.0
 
 
 def test_cron_schedule_is_validated_and_described() -> None:
