@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ledger.diff.records import ENTITY_KINDS, ENTITY_LABELS, SCOPE_LABELS, Change, DiffResult, Totals
-from ledger.report.diff_formats import cell_text
+from ledger.report.diff_formats import cell_text, stated_text
 from ledger.report.terminal import grouped, printable
 
 __all__ = ["FULL_WIDTH", "render_diff", "unit_of"]
@@ -234,6 +234,9 @@ def _entity_table(kind: str, changes: list[Change], width: int, full: bool) -> T
         label = labels[index]
         if not full and fields[index].plain and change.change == "modified":
             label.append(f" · {fields[index].plain}", style="dim")
+        stated = stated_text(change)
+        if stated:  # the department's own explanation (预算情况说明) under the change it explains
+            label.append(f"\n说明 {printable(stated)}", style="italic")
         row: list[RenderableType] = [label, kinds[index]]
         if full:
             row.append(fields[index])

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from ledger.errors import ParseError
 from ledger.layouts import registry
-from ledger.model import Department, Project, Snapshot
-from ledger.readers.document import Document
+from ledger.layouts.claims import read_statements
+from ledger.model import Accounts, Department, Project, Snapshot
+from ledger.readers.document import Document, Paragraph
 
 
 class KeyValueLayout:
@@ -27,9 +28,12 @@ class KeyValueLayout:
     def parse(self, document: Document) -> Snapshot:
         fields: dict[str, str] = {}
         projects: list[Project] = []
+        claims: list[str] = []
         for line in document.text().splitlines()[1:]:
             key, _, value = line.partition(":")
-            if key == "project":
+            if key == "claim":  # a sentence of a budget explanation (预算情况说明)
+                claims.append(value.strip())
+            elif key == "project":
                 name, _, amount = value.strip().partition(",")
                 projects.append(Project(name=name.strip(), amount=Decimal(amount.strip())))
             else:
@@ -38,11 +42,14 @@ class KeyValueLayout:
             fields.setdefault("year", str(self.default_year))
         if "department" not in fields or "year" not in fields:
             raise ParseError("test publication without department or year")
+        operating = fields.get("operating")  # 机关运行经费: makes the publication a tables file
         return Snapshot(
             department=Department(name=fields["department"], code=fields.get("code")),
             fiscal_year=int(fields["year"]),
             document_kind=fields.get("kind", "department-targets"),
             projects=projects,
+            accounts=Accounts(operating_costs=Decimal(operating)) if operating else None,
+            statements=read_statements(Paragraph(claim) for claim in claims),
         )
 
 

@@ -25,6 +25,8 @@ NOT_RUN = {
     "ledger scheduler run": "runs in the foreground until stopped",
     "ledger notify deliver": "would post to the example webhook's host (tests/watch/test_notify.py posts to a real one)",
     "ledger log --follow": "streams until stopped (tests/cli/test_core.py follows a real log)",
+    "ledger claims 江苏省政协@2018": "reads the Jiangsu corpus, not bundled (tests/corpus/test_claims_corpus.py runs it)",
+    "ledger diff 江苏省政协 --year 2019": "reads the Jiangsu corpus, not bundled (tests/corpus/test_claims_corpus.py)",
     "ledger digest --sign": "needs an Ed25519 key (tests/store/test_anchoring.py signs and verifies with one)",
     "ledger redact": "removes a publication's bytes for good (tests/store/test_redaction.py redacts a real one)",
     "ledger serve": "serves until stopped (tests/cli/test_serve.py starts the real command and stops it)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import across, core, departments, diff, findings, history, outcomes, serve, watch
+from . import across, claims, core, departments, diff, findings, history, outcomes, serve, watch
 
 
 def register(app: typer.Typer) -> None:
@@ -17,3 +17,4 @@ def register(app: typer.Typer) -> None:
     watch.register(app)
     findings.register(app)
     serve.register(app)
+    claims.register(app)

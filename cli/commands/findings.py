@@ -83,11 +83,11 @@ def _list(
     ctx: typer.Context, ref: str | None, output: Format, to: Path | None, force: bool, headers: bool
 ) -> list[Finding]:
     from ledger import store
-    from ledger.findings import find
+    from ledger.query.claims_report import findings_of
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
         rows = [store.resolve_ref(session, ref)] if ref is not None else store.list_snapshots(session)
-        found = [(store.describe(session, row), find(store.load_snapshot(row))) for row in rows]
+        found = [(store.describe(session, row), findings_of(session, row)) for row in rows]
     if to is not None:
         write_sheets({"findings": _listed_records(found)}, to, force=force)
     elif output is Format.json:
@@ -115,7 +115,7 @@ def _compare(
     force: bool,
     headers: bool,
 ) -> list[Finding]:
-    from ledger.query.comparisons import findings_between
+    from ledger.query.claims_report import findings_between
     from ledger.report.workbook import findings_comparison_records
 
     with open_ledger(ctx) as ledger, ledger.read() as session:
@@ -273,13 +273,13 @@ def export(
 
 def _snapshot_sheets(session: Session, ref: str, with_findings: bool) -> dict[str, list[Record]]:
     from ledger import store
-    from ledger.findings import find
+    from ledger.query.claims_report import findings_of
     from ledger.report import writers as exporting
 
-    snapshot = store.load_named(session, store.resolve_ref(session, ref))
-    sheets = exporting.snapshot_sheets(snapshot)
+    row = store.resolve_ref(session, ref)
+    sheets = exporting.snapshot_sheets(store.load_named(session, row))
     if with_findings:
-        sheets["findings"] = exporting.findings_records(find(snapshot))
+        sheets["findings"] = exporting.findings_records(findings_of(session, row))
     return sheets
 
 

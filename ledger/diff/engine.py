@@ -54,6 +54,7 @@ from ledger.model import (
     Indicator,
     IndicatorValue,
     LineColumns,
+    NarrativeStatement,
     Project,
     Snapshot,
 )
@@ -109,15 +110,22 @@ def diff_snapshots(
     detect: bool = True,
     old_hash: str | None = None,
     new_hash: str | None = None,
+    statements: Sequence[NarrativeStatement] | None = None,
 ) -> DiffResult:
     """Compare ``old`` with ``new`` and return every change, its summary, and (``detect``) the detectors' findings,
     whose tags are added to the change records they concern.
 
     ``scope`` labels the comparison (docs/architecture.md §5): ``yoy``, ``revision``, or ``reparse`` for two parses of the same
     publication. Year-over-year, years in last year's texts are shifted by the fiscal-year gap before comparing.
+
+    ``statements`` are the newer side's claims (预算情况说明) matched to its entities (``new.statements`` unless
+    given: a narrative published apart from its tables is matched to them by the caller). Year-over-year, a
+    change of an entity a claim is about carries the claim's stated change and reason.
     """
     differ = _Differ(old, new, scope)
     changes = differ.run()
+    if scope == "yoy":
+        changes = with_stated_reasons(changes, new.statements if statements is None else statements)
     summary = count_changes(changes).model_copy(
         update={
             "budget": _totals(budget_total(old), budget_total(new)),
@@ -137,6 +145,70 @@ def diff_snapshots(
     if detect:
         result = apply_detections(result, run_detectors(old, new, result.changes))
     return result
+
+
+def with_stated_reasons(changes: list[Change], statements: Sequence[NarrativeStatement]) -> list[Change]:
+    """Each change of an entity a claim is about (``entity:key#field``) with the claim's stated change and reason.
+
+    An added or removed entity (no field) takes the claim about any of its fields.
+    """
+    by_entity: dict[str, NarrativeStatement] = {}
+    for statement in statements:
+        if statement.entity is not None:
+            by_entity.setdefault(statement.entity, statement)
+            by_entity.setdefault(statement.entity.partition("#")[0], statement)
+    if not by_entity:
+        return changes
+    annotated: list[Change] = []
+    for change in changes:
+        where = f"{change.entity}:{change.key}"
+        claim = by_entity.get(f"{where}#{change.field}" if change.field else where)
+        if claim is None:
+            annotated.append(change)
+            continue
+        annotated.append(
+            change.model_copy(
+                update={
+                    "stated_delta": claim.delta,
+                    "stated_pct": claim.percent,
+                    "stated_reason": claim.reason,
+                }
+            )
+        )
+    return _unexplained_siblings(annotated)
+
+
+#: Tagged on a change of a budget line the narrative leaves unexplained while it explains lines beside it.
+UNEXPLAINED = "unexplained"
+#: The 功能分类科目 lines, which a narrative walks through 类 by 款 by 项.
+_FUNCTION_LINES = ("function_line", "fiscal_function_line")
+
+
+def _sibling_group(change: Change) -> tuple[str, str] | None:
+    """The kind and parent code of a 功能分类科目 line's amount change (``2010201`` → ``20102``; a 类 → ``""``)."""
+    if change.entity not in _FUNCTION_LINES or change.field != "total":
+        return None
+    return change.entity, change.key[:-2] if len(change.key) > 3 else ""
+
+
+def _unexplained_siblings(changes: list[Change]) -> list[Change]:
+    """A 功能分类科目 line whose amount changed, among siblings the narrative explains one by one, but not explained
+    itself (no claim is about it, or the claim names it otherwise): worth a note."""
+    explained = {
+        group
+        for c in changes
+        if c.stated_reason or c.stated_delta is not None
+        if (group := _sibling_group(c))
+    }
+    return [
+        change.model_copy(update={"tags": [*change.tags, UNEXPLAINED]})
+        if _sibling_group(change) in explained
+        and change.stated_delta is None
+        and change.stated_reason is None
+        and change.delta not in (None, 0)
+        else change
+        for change in changes
+    ]
 
 
 def _reference(snapshot: Snapshot, snapshot_hash: str | None) -> SnapshotRef:

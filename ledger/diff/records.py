@@ -159,6 +159,11 @@ class Change(Record):
     matched_by: MatchedBy | None = None
     score: Decimal | None = None  # similarity 0–100 when matched by a fuzzy stage
     tags: list[str] = Field(default_factory=list)
+    # What the newer side's budget explanation (预算情况说明) says about this change, where one of its claims is
+    # about this entity: the change it states (signed, 万元), the percentage and its 主要原因.
+    stated_delta: Decimal | None = None
+    stated_pct: Decimal | None = None
+    stated_reason: str | None = None
 
 
 class Detection(Record):

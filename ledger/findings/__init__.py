@@ -15,6 +15,10 @@
 - ``truncated-document`` — the publication stops mid-table: :mod:`.parse_warnings`
 - ``result-contradicts-target`` / ``score-above-weight`` / ``execution-rate-mismatch`` — a self-evaluation whose
   own figures contradict what it reports: :mod:`.self_evaluation`
+- ``claim-disagrees-with-tables`` / ``claim-disagrees-with-last-year`` / ``claim-arithmetic-off`` /
+  ``claim-unmatched`` — a claim of the 预算情况说明 its tables, last year's tables or its own figures contradict,
+  or that names no table line: :mod:`.claim_checks` (these need the tables of the same year and of last year,
+  which the pipeline hands in)
 
 :func:`compare` tells new, resolved and persisting findings apart by their ``key`` (rule + place, never wording).
 """
@@ -26,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.findings import (
+    claim_checks,
     costs,
     indicators,
     parse_warnings,
@@ -66,14 +71,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def find(snapshot: Snapshot) -> list[Finding]:
+def find(
+    snapshot: Snapshot, *, tables: Snapshot | None = None, previous_year: Snapshot | None = None
+) -> list[Finding]:
     """Every finding of ``snapshot``: the most severe first, then in rule order, then in document order.
+
+    ``tables`` are the tables of the same department and year when ``snapshot`` is a narrative published apart
+    from them; ``previous_year`` last year's tables. The narrative's claims are checked against both.
 
     Keys are unique within the result: where two findings would share one (the same rule at two places that have
     the same identity, e.g. two indicators with the same name and path), the later ones in document order get
     ``#2``, ``#3``.
     """
-    found = _unique_keys(finding for rule in RULES for finding in rule(snapshot))
+    claims = claim_checks.find(snapshot, tables=tables, previous=previous_year)
+    found = _unique_keys([*(finding for rule in RULES for finding in rule(snapshot)), *claims])
     ordered = sorted(enumerate(found), key=lambda item: (severity_rank(item[1].severity), item[0]))
     return [finding for _, finding in ordered]
 

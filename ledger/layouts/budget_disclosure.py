@@ -28,6 +28,7 @@ from decimal import Decimal
 from ledger.errors import ParseError
 from ledger.layouts import disclosure_narrative as narrative
 from ledger.layouts.accounts_tables import TableMeta, read_account_table
+from ledger.layouts.claims import read_statements, with_entities
 from ledger.layouts.common import captioned_tables, mismatch, table_kind, total
 from ledger.layouts.disclosure_accounts import AccountsBuilder, Captioned
 from ledger.layouts.project_table import (
@@ -77,7 +78,7 @@ class HebeiBudgetDisclosureLayout:
     """Hebei 部门预算公开: account tables by 功能分类/经济分类 subject, 情况说明, project target tables."""
 
     name = "hebei-budget-disclosure"
-    version = "2"
+    version = "3"  # 2: standard tables (#15); 3: the narrative's claims (statements)
     looks_for = "部门预算公开: captioned 收支总表/收入总表/支出总表 by 功能分类科目 with a 预算年度 title row"
 
     def detect(self, document: Document) -> int:
@@ -106,7 +107,7 @@ class HebeiBudgetDisclosureLayout:
             _check_projects(accounts, projects, warnings)
         units = parts.units or _units_from_procurement(accounts)
         warnings.extend(_cut_off_before_the_end(parts, sections, document, accounts))
-        return Snapshot(
+        snapshot = Snapshot(
             department=_department(meta, document),
             fiscal_year=_fiscal_year(meta, document),
             document_kind="budget-disclosure" if sections else "budget-tables",
@@ -120,6 +121,10 @@ class HebeiBudgetDisclosureLayout:
             notices=_notices(document),
             warnings=warnings,
         )
+        if sections:
+            statements = read_statements(document.blocks)
+            snapshot = snapshot.model_copy(update={"statements": with_entities(statements, snapshot)})
+        return snapshot
 
 
 # --- tables -------------------------------------------------------------------------------------------------------

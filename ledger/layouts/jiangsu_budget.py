@@ -30,7 +30,7 @@ class JiangsuBudgetLayout(StandardBudgetLayout):
     """江苏省级部门预算公开: tables file, narrative file, or both in one → budget-tables / -narrative / -disclosure."""
 
     name = "jiangsu-budget"
-    version = "2"
+    version = "3"  # 2: the standard tables' reader (#15); 3: the narrative's claims (statements)
     looks_for = (
         "the Jiangsu provincial 部门预算 template (收支预算总表 with 单位预留机动经费, 收入/支出预算总表)"
     )

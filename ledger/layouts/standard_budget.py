@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ledger.errors import ParseError
+from ledger.layouts.claims import read_statements, with_entities
 from ledger.layouts.common import AmountReader, captioned_tables, squash
 from ledger.layouts.standard_tables import (
     USES,
@@ -105,7 +106,7 @@ class StandardBudgetLayout:
     -disclosure."""
 
     name = "standard-budget"
-    version = "1"
+    version = "2"  # 2: the narrative's claims (statements)
     looks_for = (
         "部门预算公开 standard tables (收支总表, 收入总表, 支出总表, 财政拨款收支总表 …), at least three"
     )
@@ -141,7 +142,7 @@ class StandardBudgetLayout:
         )
         if not uses and stated:
             overview.expenditure = narrative_uses(paragraphs, stated)
-        return Snapshot(
+        snapshot = Snapshot(
             department=Department(name=department),
             fiscal_year=year,
             document_kind=kind,
@@ -149,6 +150,12 @@ class StandardBudgetLayout:
             budget_overview=overview,
             warnings=readings.warnings,
         )
+        if not narrative:
+            return snapshot
+        statements = read_statements(blocks)
+        if tables:  # the claims can be matched to this publication's own tables
+            statements = with_entities(statements, snapshot)
+        return snapshot.model_copy(update={"statements": statements})
 
 
 def _kind(*, has_tables: bool, has_narrative: bool) -> str:

@@ -13,6 +13,7 @@ from ledger.model.snapshot import (
     Accounts,
     BasicInfo,
     BudgetOverview,
+    ClaimDirection,
     Department,
     EconomicLine,
     Execution,
@@ -25,6 +26,7 @@ from ledger.model.snapshot import (
     Line,
     LineColumns,
     Model,
+    NarrativeStatement,
     Notice,
     Operator,
     ParseWarning,
@@ -58,5 +60,7 @@ __all__ = [
     "Project",
     "Notice",
     "ParseWarning",
+    "NarrativeStatement",
+    "ClaimDirection",
     "Snapshot",
 ]

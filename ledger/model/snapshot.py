@@ -273,6 +273,42 @@ class ParseWarning(Model):
     where: str
 
 
+ClaimDirection = Literal["increase", "decrease", "unchanged"]
+
+
+class NarrativeStatement(Model):
+    """A claim of the budget explanation (预算情况说明): a figure and how it changed from last year, as stated.
+
+    ``一般公共服务支出（类）政协事务（款）行政运行（项）5,223.22 万元，与上年相比增加 790.44 万元，增长 17.83%。
+    主要原因是政策性增资…``: ``amount`` 5223.22, ``delta`` +790.44, ``percent`` +17.83, ``reason`` 政策性增资….
+    ``delta`` and ``percent`` are signed (a 减少 is negative); ``与上年数一致`` is ``unchanged`` with delta 0.
+
+    ``target`` names what the claim is about independently of any table (``accounts.income_total``,
+    ``three_public.公务接待费``, ``function:一般公共服务支出/政协事务/行政运行``), so a narrative published apart from
+    its tables can still be checked against them; ``entity`` is the matched table entity as the diff engine keys it
+    (``fiscal_function_line:2010201#total``), set when the publication's own tables have it.
+
+    ``*_decimals`` keep the precision the figure was printed with (``1,027.90`` → 2): the canonical JSON spells
+    numbers without trailing zeros, and a claim is checked to the precision it was stated in.
+    """
+
+    text: str  # the sentence as printed (line breaks and page furniture removed)
+    subject: str  # what the sentence names, numbering and the department's name dropped
+    path: list[str] = Field(default_factory=list)  # 类/款/项 names, or the subject alone
+    section: str | None = None  # the heading of the section it is in (五、财政拨款支出预算情况说明)
+    target: str | None = None
+    entity: str | None = None
+    amount: Decimal | None = None
+    amount_decimals: int | None = None
+    direction: ClaimDirection
+    delta: Decimal | None = None
+    delta_decimals: int | None = None
+    percent: Decimal | None = None
+    percent_decimals: int | None = None
+    reason: str | None = None  # 主要原因
+    page: int | None = None
+
+
 class Snapshot(Model):
     """The canonical parse of one publication for one department and fiscal year."""
 
@@ -289,4 +325,5 @@ class Snapshot(Model):
     projects: list[Project] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     notices: list[Notice] = Field(default_factory=list)
+    statements: list[NarrativeStatement] = Field(default_factory=list)  # claims of the 预算情况说明
     warnings: list[ParseWarning] = Field(default_factory=list)

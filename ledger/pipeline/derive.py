@@ -61,8 +61,13 @@ def derive_and_announce(
     return derived
 
 
-def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None) -> Derived:
-    """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows."""
+def derive_snapshot(
+    session: Session, row: SnapshotRow, *, reparse_of: SnapshotRow | None = None, recheck_claims: bool = True
+) -> Derived:
+    """Index ``row``'s entities, store its findings and its diffs against the snapshots it follows.
+
+    ``recheck_claims``: tables re-check the claims of the narratives checked against them (off when every snapshot
+    is derived anew: each narrative then finds every table already recorded)."""
     assert row.id is not None
     load = _Loader()
     snapshot = load(row)
@@ -71,14 +76,16 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
     previous_years = compare.previous_years(session, row)
     predecessors = [reparse_of or previous_revision] if (reparse_of or previous_revision) else previous_years
     _index_entities(session, row, department_id, snapshot, [p for p in predecessors if p is not None], load)
-    findings = find(snapshot)
-    session.add_all(
-        FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
-        for f in findings
-    )
+    findings = find(snapshot, **_claim_tables(session, row, load))
+    _store_findings(session, row, findings)
+    if recheck_claims and row.document_kind in compare.TABLE_KINDS:
+        _recheck_claims(session, row, load)
     bases = [reparse_of, previous_revision, *previous_years]
+    statements = compare.narrative_statements(session, row, snapshot)
     diffs = [
-        _store_diff(session, compare.diff_rows(session, base, row, load(base), snapshot), base, row)
+        _store_diff(
+            session, compare.diff_rows(session, base, row, load(base), snapshot, statements), base, row
+        )
         for base in {b.id: b for b in bases if b is not None}.values()
         if not _has_diff(session, base, row)
     ]
@@ -89,11 +96,52 @@ def derive_snapshot(session: Session, row: SnapshotRow, *, reparse_of: SnapshotR
         _relink(session, row, department_id, snapshot, successor, load(successor))
         diffs.append(
             _store_diff(
-                session, compare.diff_rows(session, row, successor, snapshot, load(successor)), row, successor
+                session,
+                compare.diff_rows(
+                    session,
+                    row,
+                    successor,
+                    snapshot,
+                    load(successor),
+                    compare.narrative_statements(session, successor, load(successor)),
+                ),
+                row,
+                successor,
             )
         )
     session.flush()
     return Derived(diffs=diffs, findings=findings)
+
+
+def _store_findings(session: Session, row: SnapshotRow, findings: Iterable[Finding]) -> None:
+    assert row.id is not None
+    session.add_all(
+        FindingRow(snapshot_id=row.id, rule=f.rule, severity=f.severity, key=f.key, record=_json(f))
+        for f in findings
+    )
+
+
+def _recheck_claims(session: Session, row: SnapshotRow, load: Callable[[SnapshotRow], Snapshot]) -> None:
+    """New tables change what the claims checked against them find: the narrative of the same year (published
+    apart from them) and the narratives of the next year (whose last year they are) get their findings again."""
+    for dependant in compare.claims_checked_against(session, row):
+        if not load(dependant).statements:
+            continue
+        session.execute(delete(FindingRow).where(col(FindingRow.snapshot_id) == dependant.id))
+        _store_findings(session, dependant, find(load(dependant), **_claim_tables(session, dependant, load)))
+
+
+def _claim_tables(
+    session: Session, row: SnapshotRow, load: Callable[[SnapshotRow], Snapshot]
+) -> dict[str, Snapshot | None]:
+    """The tables the snapshot's narrative claims are checked against (see :func:`compare.claim_tables`)."""
+    if not load(row).statements:
+        return {}
+    this_year, last_year = compare.claim_tables(session, row)
+    return {
+        "tables": load(this_year) if this_year is not None else None,
+        "previous_year": load(last_year) if last_year is not None else None,
+    }
 
 
 class _Loader:
@@ -272,7 +320,7 @@ def _derive_in_order(session: Session, rows: list[SnapshotRow]) -> int:
         rows, key=lambda r: (roots[r.department_id], r.document_kind, r.fiscal_year, r.revision, r.id or 0)
     )
     for row in ordered:
-        derive_snapshot(session, row)
+        derive_snapshot(session, row, recheck_claims=False)
     return len(ordered)
 
 

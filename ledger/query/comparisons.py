@@ -19,11 +19,10 @@ from sqlmodel import Session, select
 
 from ledger import store
 from ledger.diff import DiffResult, diff_snapshots, scope_between
-from ledger.diff.facets import common_facets, facet_view, facets_of
+from ledger.diff.facets import KIND_FACETS, common_facets, facet_view, facets_of
 from ledger.errors import AmbiguousRefError, LedgerError, NotFoundError
-from ledger.findings import FindingsComparison, find
-from ledger.findings import compare as compare_findings
-from ledger.model import Snapshot
+from ledger.layouts.claims import with_entities
+from ledger.model import NarrativeStatement, Snapshot
 from ledger.store.schema import DepartmentRow, PublicationRow, SnapshotRow
 
 
@@ -44,7 +43,9 @@ class Comparison:
 
 def compare_rows(session: Session, old: SnapshotRow, new: SnapshotRow) -> Comparison:
     """``old`` against ``new``, each naming its department as the ledger stands (merges followed)."""
-    result = diff_rows(session, old, new, store.load_named(session, old), store.load_named(session, new))
+    new_snapshot = store.load_named(session, new)
+    statements = narrative_statements(session, new, new_snapshot)
+    result = diff_rows(session, old, new, store.load_named(session, old), new_snapshot, statements)
     old_file, new_file, facets = (
         filename_of(session, old),
         filename_of(session, new),
@@ -82,9 +83,15 @@ def filename_of(session: Session, row: SnapshotRow) -> str:
 
 
 def diff_rows(
-    session: Session, old: SnapshotRow, new: SnapshotRow, old_snapshot: Snapshot, new_snapshot: Snapshot
+    session: Session,
+    old: SnapshotRow,
+    new: SnapshotRow,
+    old_snapshot: Snapshot,
+    new_snapshot: Snapshot,
+    statements: list[NarrativeStatement] | None = None,
 ) -> DiffResult:
-    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s).
+    """The diff of two stored snapshots whose content is already loaded (``old_snapshot`` is ``old``'s);
+    ``statements``: the newer side's narrative claims matched to its entities (see :func:`narrative_statements`).
 
     Two kinds of file are compared on the facets they share, both sides projected onto them; two snapshots of one
     department (merged departments included) compare under one name, so a merge is not a department change.
@@ -104,8 +111,28 @@ def diff_rows(
         comparable_kinds=bool(facets),
     )
     return diff_snapshots(
-        old_snapshot, new_snapshot, scope=scope, old_hash=old.content_hash, new_hash=new.content_hash
+        old_snapshot,
+        new_snapshot,
+        scope=scope,
+        old_hash=old.content_hash,
+        new_hash=new.content_hash,
+        statements=statements,
     )
+
+
+def narrative_statements(
+    session: Session, row: SnapshotRow, snapshot: Snapshot
+) -> list[NarrativeStatement] | None:
+    """The claims that explain ``row``'s changes: its own, or — for tables published apart from their narrative —
+    those of the latest narrative of the same department and year, matched to these tables."""
+    if snapshot.statements:  # explicit: a view of one facet of the snapshot would not carry them
+        return list(snapshot.statements)
+    if snapshot.document_kind != "budget-tables":
+        return None
+    narrative = latest_in_series(session, row.department_id, row.fiscal_year, "budget-narrative")
+    if narrative is None:
+        return None
+    return with_entities(store.load_snapshot(narrative).statements, snapshot)
 
 
 def compare_refs(session: Session, old_ref: str, new_ref: str) -> Comparison:
@@ -240,6 +267,36 @@ def previous_year(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     return found[0] if found else None
 
 
+#: The document kinds that carry a department's budget tables (the ``tables`` facet).
+TABLE_KINDS = tuple(kind for kind, facets in KIND_FACETS.items() if "tables" in facets)
+
+
+def tables_of(session: Session, department_id: int, year: int) -> SnapshotRow | None:
+    """The tables of one department-year, whichever file they came in (:func:`provider` of the ``tables`` facet:
+    a tables file, else a combined disclosure). A narrative published on its own is checked against these."""
+    return provider(store.current_snapshots(session, department_ids=[department_id], year=year), "tables")
+
+
+def claim_tables(session: Session, row: SnapshotRow) -> tuple[SnapshotRow | None, SnapshotRow | None]:
+    """The tables a snapshot's narrative claims are checked against: this year's when ``row`` is a narrative
+    published apart from them (None when ``row`` has its own), and last year's."""
+    this_year = tables_of(session, row.department_id, row.fiscal_year)
+    last_year = tables_of(session, row.department_id, row.fiscal_year - 1)
+    return (this_year if this_year is not None and this_year.id != row.id else None), last_year
+
+
+def claims_checked_against(session: Session, tables: SnapshotRow) -> list[SnapshotRow]:
+    """The snapshots whose claims :func:`claim_tables` checks against ``tables``: this year's narrative published
+    apart from them, and next year's narrative or combined disclosure."""
+    candidates = [
+        latest_in_series(session, tables.department_id, tables.fiscal_year, "budget-narrative"),
+        latest_in_series(session, tables.department_id, tables.fiscal_year + 1, "budget-narrative"),
+        latest_in_series(session, tables.department_id, tables.fiscal_year + 1, "budget-disclosure"),
+    ]
+    found = [row for row in candidates if row is not None and row.id != tables.id]
+    return [row for row in found if tables.id in {getattr(t, "id", None) for t in claim_tables(session, row)}]
+
+
 def previous_revision(session: Session, row: SnapshotRow) -> SnapshotRow | None:
     """The publication before ``row`` in its series (current parse), or None for a first revision."""
     return store.latest_of(
@@ -298,19 +355,3 @@ def revisions(session: Session, ref: str, kind: str | None = None) -> list[Compa
         raise NotFoundError(f"{what} has no earlier revision to compare with")
     ordered = sorted(pairs.values(), key=lambda pair: (pair[1].publication_id, pair[0].publication_id))
     return [compare_rows(session, old, new) for old, new in ordered]
-
-
-@dataclass(frozen=True)
-class FindingsBetween:
-    """The audit findings of two versions told apart: new, resolved, persisting (``ledger findings --compare``)."""
-
-    old_ref: str
-    new_ref: str
-    result: FindingsComparison
-
-
-def findings_between(session: Session, old_ref: str, new_ref: str) -> FindingsBetween:
-    """The findings of ``old_ref`` and ``new_ref``, run on their snapshots and compared by key."""
-    old, new = store.resolve_ref(session, old_ref), store.resolve_ref(session, new_ref)
-    result = compare_findings(find(store.load_snapshot(old)), find(store.load_snapshot(new)))
-    return FindingsBetween(store.describe(session, old), store.describe(session, new), result)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    #: The page the paragraph starts on (1-based), where the format has pages (PDF); not part of its identity.
+    page: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

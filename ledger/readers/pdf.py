@@ -416,11 +416,12 @@ def _join_pages(pages: Sequence[_PageContent], margins: _Margins) -> list[Block]
     open_grid: _Grid | None = None  # the last table, while nothing has followed it
     paragraph: str | None = None
     last_line: _Line | None = None
-    for page in pages:
+    started = 0  # the page the open paragraph started on
+    for number, page in enumerate(pages, start=1):
         for position, item in enumerate(page.items):
             if isinstance(item, _Grid):
                 if paragraph is not None:
-                    blocks.append(Paragraph(paragraph))
+                    blocks.append(Paragraph(paragraph, page=started))
                     paragraph, last_line = None, None
                 if open_grid is not None and position == 0 and _same_table(open_grid, item):
                     aligned = _aligned_rows(item, open_grid.columns)
@@ -441,13 +442,13 @@ def _join_pages(pages: Sequence[_PageContent], margins: _Margins) -> list[Block]
                 paragraph = join_wrapped(paragraph, item.text, last_line.ends_with_space)
             else:
                 if paragraph is not None:
-                    blocks.append(Paragraph(paragraph))
-                paragraph = item.text
+                    blocks.append(Paragraph(paragraph, page=started))
+                paragraph, started = item.text, number
             last_line = item
     if open_grid is not None:
         blocks.append(_table(open_grid))
     if paragraph is not None:
-        blocks.append(Paragraph(paragraph))
+        blocks.append(Paragraph(paragraph, page=started))
     return blocks
 
 

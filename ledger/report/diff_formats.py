@@ -190,9 +190,11 @@ def to_markdown(result: DiffResult, *, text_limit: int = 60) -> str:
         if not changes:
             continue
         lines += ["", f"## {ENTITY_LABELS[kind]} ({kind}) — {len(changes)}", ""]
+        explained = _explained(changes)  # the column of the department's own explanation, when it gives one
+        header = ["label", "change", "field", "old", "new", "Δ", "Δ%", "direction", "matched by", "tags"]
         lines += _table(
-            ["label", "change", "field", "old", "new", "Δ", "Δ%", "direction", "matched by", "tags"],
-            (_change_row(change, text_limit) for change in changes),
+            header + (["stated 说明"] if explained else []),
+            (_change_row(change, text_limit, explained) for change in changes),
         )
     if result.programs:
         lines += ["", f"## Programs 资金项目 — {len(result.programs)}", ""]
@@ -215,7 +217,22 @@ def to_markdown(result: DiffResult, *, text_limit: int = 60) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _change_row(change: Change, limit: int) -> list[str]:
+def stated_text(change: Change) -> str:
+    """What the budget explanation says about a change: ``stated +790.44 (+17.83%): 政策性增资…``; empty if nothing."""
+    if change.stated_delta is None and change.stated_reason is None:
+        return ""
+    figures = _signed(change.stated_delta) + (
+        f" ({_percent(change.stated_pct)})" if change.stated_pct else ""
+    )
+    reason = f": {change.stated_reason}" if change.stated_reason else ""
+    return f"stated {figures}{reason}".replace("stated :", "stated:")
+
+
+def _explained(changes: Sequence[Change]) -> bool:
+    return any(stated_text(change) for change in changes)
+
+
+def _change_row(change: Change, limit: int, explained: bool = False) -> list[str]:
     return [
         _md(change.label, limit),
         f"{change.change} {_KIND_LABELS[change.change]}",
@@ -227,6 +244,7 @@ def _change_row(change: Change, limit: int) -> list[str]:
         f"{change.direction} {_DIRECTION_LABELS[change.direction]}" if change.direction else "",
         (change.matched_by or "") + (f" ({cell_text(change.score)})" if change.score is not None else ""),
         _md(", ".join(change.tags)),
+        *([_md(stated_text(change), limit * 2)] if explained else []),
     ]
 
 

@@ -22,6 +22,7 @@ from ledger import store
 from ledger.diff.records import CHANGE_KINDS, ENTITY_KINDS, ENTITY_LABELS, Change, DiffResult
 from ledger.errors import NotFoundError
 from ledger.findings import SEVERITIES, Finding, find
+from ledger.query import claims_report
 from ledger.query import comparisons as compare
 from ledger.query.history import department_history, department_of, entity_timelines, version_sources
 from ledger.query.overview import department_overview
@@ -261,7 +262,7 @@ def findings(request: Request, session: Session) -> tuple[str, dict[str, Any]] |
             "sections": sections,
             "by_rule": _by_rule(listed),
         }
-    between = compare.findings_between(session, old_ref, new_ref)
+    between = claims_report.findings_between(session, old_ref, new_ref)
     result = between.result
     if fmt:
         records = findings_comparison_records(result, snapshot=between.new_ref, base=between.old_ref)

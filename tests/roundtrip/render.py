@@ -206,7 +206,8 @@ def text_of(document: Document) -> str:
 
 
 def comparable(snapshot: Mapping[str, Any], variation: Variation) -> dict[str, Any]:
-    """A snapshot's canonical JSON for comparison: warnings apart (they say how the file was read); where the
+    """A snapshot's canonical JSON for comparison: warnings and a claim's page apart (they say how the file was read
+    and laid out, not what it says); where the
     variation grouped thousands, the source text of indicator values (``raw``) without the separators; and in a
     PDF, text without its line breaks, and a list of texts (goals, which layouts split at line breaks) as their
     joined text — a PDF has no paragraph marks, so a hard line break inside a cell that falls exactly at the
@@ -214,7 +215,7 @@ def comparable(snapshot: Mapping[str, Any], variation: Variation) -> dict[str, A
 
     def clean(value: Any, key: str | None = None) -> Any:
         if isinstance(value, dict):
-            return {k: clean(v, k) for k, v in value.items() if k != "warnings"}
+            return {k: clean(v, k) for k, v in value.items() if k not in ("warnings", "page")}
         if isinstance(value, list):
             if variation.format == "pdf" and value and all(isinstance(v, str) for v in value):
                 return clean("".join(value))
