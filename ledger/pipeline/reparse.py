@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from ledger import store
 from ledger.errors import LedgerError, NotFoundError
 from ledger.model.canonical import snapshot_hash, snapshot_json
-from ledger.pipeline.derive import derive_and_announce
+from ledger.pipeline.derive import derive_and_announce, rederive_departments
 from ledger.pipeline.ingest import record_snapshot, snapshot_payload
 from ledger.pipeline.parse import ParseResult, parse_or_failure
 from ledger.store import events
@@ -135,7 +135,11 @@ def _record(session: Session, publication_id: int, parsed: ParseResult, *, deriv
     }
     events.append(session, events.REPARSED, f"snapshot/{row.id}", payload)
     if derive:
+        # The events say what the new parse changed against the old one; the query tables then hold what a
+        # rebuild from the current snapshots holds (the superseded parse drops out, lineages restart from the
+        # current parses), which is what `ledger verify` re-derives and compares them with.
         derive_and_announce(session, row, reparse_of=previous)
+        rederive_departments(session, [row.department_id])
     return ReparseOutcome(
         publication_id,
         publication.filename,

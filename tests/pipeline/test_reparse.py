@@ -69,3 +69,17 @@ def test_a_layout_bug_during_reparse_is_a_failed_outcome_not_a_crash(ledger: Led
         "failed",
         "internal parser error (IndexError: list index out of range); please report it",
     )
+
+
+@pytest.mark.slow
+def test_after_a_reparse_the_query_tables_are_what_the_snapshots_derive_to(ledger: Ledger) -> None:
+    """verify re-derives the query tables and compares them: a reparse must leave them as a rebuild would."""
+    from ledger.pipeline.derived_check import check_derived
+
+    ingest_bytes(ledger, publication("甲局", 2023, ("培训经费", "11")), name="a")
+    ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "12.50")), name="b")
+    ingest_bytes(ledger, publication("甲局", 2024, ("培训经费", "13")), name="c")
+    _upgrade_parser("2")
+    assert [o.status for o in reparse_all(ledger)] == ["reparsed"] * 3
+    report = check_derived(ledger)
+    assert report.ok, report.problems
