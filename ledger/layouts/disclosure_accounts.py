@@ -24,7 +24,17 @@ from ledger.layouts.accounts_tables import (
     subject_rows,
 )
 from ledger.layouts.common import AmountReader, is_of_which, mismatch, squash, strip_ordinal
-from ledger.model import Accounts, BudgetOverview, EconomicLine, FunctionLine, Line, ParseWarning
+from ledger.model import (
+    ECONOMIC_LINE_COLUMNS,
+    FUNCTION_LINE_COLUMNS,
+    Accounts,
+    BudgetOverview,
+    EconomicLine,
+    FunctionLine,
+    Line,
+    LineColumns,
+    ParseWarning,
+)
 
 
 @dataclass(frozen=True)
@@ -215,12 +225,14 @@ class AccountsBuilder:
     ) -> None:
         found, rows = expenditure
         table = found.table
-        total, basic, project = table.find("合计"), table.find("基本支出"), table.find("项目支出")
+        # 上年结转 of each line comes from the 收入总表 (by code), not from this table.
+        columns = _columns_of(table, FUNCTION_LINE_COLUMNS, omit=("carry_over",))
+        total = columns["total"]
         self._check_subject_rows(found.caption, rows, total, _components(table, total))
         grand = _grand_total(rows)
         if grand is not None:
-            accounts.basic_expenditure = grand.get(basic)
-            accounts.project_expenditure = grand.get(project)
+            accounts.basic_expenditure = grand.get(columns["basic"])
+            accounts.project_expenditure = grand.get(columns["project"])
             self._warn(
                 grand.get(total),
                 [accounts.current_year_expenditure],
@@ -232,10 +244,8 @@ class AccountsBuilder:
             FunctionLine(
                 code=row.code,
                 name=row.name,
-                total=row.get(total),
-                basic=row.get(basic),
-                project=row.get(project),
                 carry_over=carry.get(row.code),
+                **{name: row.get(column) for name, column in columns.items()},
             )
             for row in rows
             if row.code is not None
@@ -341,16 +351,12 @@ class AccountsBuilder:
         if found is None:
             return []
         table, rows = found[0].table, found[1]
-        total, basic, project = table.find("合计"), table.find("基本支出"), table.find("项目支出")
-        self._check_subject_rows(found[0].caption, rows, total, _components(table, total))
+        columns = _columns_of(table, FUNCTION_LINE_COLUMNS, omit=("carry_over",))
+        self._check_subject_rows(
+            found[0].caption, rows, columns["total"], _components(table, columns["total"])
+        )
         return [
-            FunctionLine(
-                code=row.code,
-                name=row.name,
-                total=row.get(total),
-                basic=row.get(basic),
-                project=row.get(project),
-            )
+            FunctionLine(code=row.code, name=row.name, **{name: row.get(c) for name, c in columns.items()})
             for row in rows
             if row.code is not None
         ]
@@ -369,19 +375,19 @@ class AccountsBuilder:
         if found is None:
             return []
         table, rows = found[0].table, found[1]
-        total, personnel, public = table.find("合计"), table.find("人员经费"), table.find("公用经费")
-        self._check_subject_rows(found[0].caption, rows, total, _components(table, total))
+        columns = _columns_of(table, ECONOMIC_LINE_COLUMNS)
+        self._check_subject_rows(
+            found[0].caption, rows, columns["total"], _components(table, columns["total"])
+        )
         grand = _grand_total(rows)
         if grand is not None:
-            self.economic_total = (grand.get(total), grand.get(personnel), grand.get(public))
-        return [
-            EconomicLine(
-                code=row.code,
-                name=row.name,
-                total=row.get(total),
-                personnel=row.get(personnel),
-                public=row.get(public),
+            self.economic_total = (
+                grand.get(columns["total"]),
+                grand.get(columns["personnel"]),
+                grand.get(columns["public"]),
             )
+        return [
+            EconomicLine(code=row.code, name=row.name, **{name: row.get(c) for name, c in columns.items()})
             for row in rows
             if row.code is not None
         ]
@@ -534,6 +540,14 @@ def _components(table: AccountTable, total: Column | None) -> list[Column]:
     if total is None:
         return []
     return [c for c in table.columns if c.index > total.index and c.label not in ("小计",)]
+
+
+def _columns_of(
+    table: AccountTable, spec: LineColumns, *, omit: tuple[str, ...] = ()
+) -> dict[str, Column | None]:
+    """The table's column for each amount field of a classification line, found by the spec's header (表头);
+    ``omit`` names fields this table never holds (the 一般公共预算 function table has no 上年结转)."""
+    return {name: table.find(header) for name, header in spec.fields if name not in omit}
 
 
 def _grand_total(rows: Sequence[SubjectRow]) -> SubjectRow | None:
