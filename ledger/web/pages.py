@@ -27,7 +27,7 @@ from ledger.query import comparisons as compare
 from ledger.query.history import department_history, department_of, entity_timelines, version_sources
 from ledger.query.overview import department_overview
 from ledger.query.side_by_side import INDICATOR_FIELDS, project_sides
-from ledger.report.diff_formats import cell_text
+from ledger.report.diff_formats import cell_text, stated_text
 from ledger.report.workbook import (
     change_summary,
     diff_sheets,
@@ -333,4 +333,9 @@ def _percent(value: Decimal | None) -> str:
     return f"+{text}%" if value > 0 else f"{text}%"
 
 
-FILTERS: dict[str, Callable[..., str]] = {"cell": cell_text, "signed": _signed, "percent": _percent}
+FILTERS: dict[str, Callable[..., str]] = {
+    "cell": cell_text,
+    "signed": _signed,
+    "percent": _percent,
+    "stated": stated_text,
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -12,10 +13,12 @@ import pytest
 from openpyxl import load_workbook
 
 from ledger.demo import run_demo
+from ledger.pipeline.ingest import ingest_paths
 from ledger.store import Ledger
 from ledger.web import pages
 from ledger.web.app import CONTENT_SECURITY_POLICY
 from ledger.web.urls import diff_url, findings_url
+from tests.corpus.test_jiangsu_corpus import CORPUS as CORPUS_JIANGSU
 from tests.web.conftest import HAIGANG, IMG_NAME, LAOTING, SCRIPT_NAME, Server
 
 REVISION = diff_url(f"{HAIGANG}@2024r1/budget-disclosure", f"{HAIGANG}@2024r2/budget-disclosure")
@@ -240,3 +243,21 @@ def test_every_page_answers_on_postgresql(pg_url: str) -> None:
         assert (
             client.get(f"/d/{HAIGANG}/history", params={"project": "专网维护费"}).text.count("<circle") == 3
         )
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_the_comparison_page_shows_the_departments_stated_reason(tmp_path: Path) -> None:
+    """A year-over-year comparison of tables shows what the year's narrative says about the change (#17)."""
+    folder = CORPUS_JIANGSU / "江苏省政协办公厅"
+    if not folder.exists():
+        pytest.skip(f"corpus not present: {folder}")
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with Ledger(url) as ledger:
+        ingest_paths(ledger, sorted(folder.glob("*.pdf")))
+    old, new = "江苏省政协办公厅@2018/budget-tables", "江苏省政协办公厅@2019/budget-tables"
+    with Server(url) as server, httpx.Client(base_url=server.base) as client:
+        page = client.get(diff_url(old, new))
+    assert page.status_code == 200
+    assert '<span class="stated">说明 stated' in page.text
+    assert "预留机动中其他工资福利支出增加" in page.text
