@@ -127,6 +127,7 @@ def test_identity_kind_and_totals_from_content(name: str) -> None:
     assert (accounts.basic_expenditure, accounts.project_expenditure) == (Decimal(basic), Decimal(project))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", TABLE_FILES)
 def test_table_files_reconcile_without_warnings(name: str) -> None:
     """Every printed total is checked against its parts (statement, summaries, subject tables, 三公, 采购)."""
@@ -193,6 +194,7 @@ def test_three_public_expenses_of_2019() -> None:
     assert accounts.three_public["公务接待费"] == Decimal("86.95")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [2017, 2018, 2019])
 def test_the_narrative_and_the_tables_of_a_year_agree(year: int) -> None:
     """Two kinds of one year (not revisions of each other): the same department, year and totals."""
